@@ -1,0 +1,39 @@
+# Two entry points, both safe to run on a fresh clone:
+#   make start   set everything up and start JupyterLab on the course (HEADLESS=1 for no browser)
+#   make test    set everything up and run every test
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+PORT   ?= 8888
+HEADLESS ?=
+PYTEST_ARGS ?=
+
+.PHONY: start test setup build lint clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+start: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --port=$(PORT) \
+		$(if $(HEADLESS),--no-browser --ip=127.0.0.1,) \
+		--LabApp.default_url=/lab/tree/README.md
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+build: $(STAMP)
+	$(BIN)/course build
+
+lint: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/ruff check course tests benchmarks
+
+clean:
+	rm -rf $(VENV) .pytest_cache
