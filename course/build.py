@@ -1,0 +1,104 @@
+"""Regenerate every derived file from ``datasets/raw/`` and the hand-curated tables.
+
+``course build`` writes, in ``datasets/derived/``:
+
+* ``paragraphs.csv``, ``sentences.csv``: the cleaned documents split with stable ids and
+  character offsets (:mod:`course.text`);
+* ``live_entries.csv``: the BBC live page's timestamped entries;
+* ``framing_counts.csv``: each framing term counted in each document (:mod:`course.media`);
+* ``validated.json``: the fingerprints of the tables that passed every check
+  (:mod:`course.checks`), so that loading them later is fast.
+
+It validates every table first and writes nothing if any table is invalid. Output is
+deterministic: running it twice, or on another machine, gives byte-identical files, and a test
+checks that the committed files are exactly what it produces.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from course import checks, data, media, text
+from course.paths import datasets_dir
+
+__all__ = ["BuildError", "build", "derived_files"]
+
+
+class BuildError(RuntimeError):
+    """The curated tables are invalid, so nothing was written."""
+
+
+def _csv(header: list[str], rows: list[list[object]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def derived_files() -> dict[str, str]:
+    """Compute the derived tables; return {path relative to datasets/: file content}."""
+    doc_ids = text.document_ids()
+    documents = [text.clean(doc_id) for doc_id in doc_ids]
+    paragraphs = [[p.para_id, p.doc_id, p.section, p.start, p.end, p.text]
+                  for doc in documents for p in doc.paragraphs]
+    sentences = [[s.sent_id, s.doc_id, s.para_id, s.start, s.end, s.text]
+                 for doc in documents for s in doc.sentences]
+    entries = [[e.entry_id, e.doc_id, e.number, e.published.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                e.title, e.start, e.end] for doc in documents for e in doc.entries]
+    counts = media.count_terms(data.load("framing"), doc_ids)
+    return {
+        "derived/paragraphs.csv": _csv(["para_id", "doc_id", "section", "start", "end", "text"],
+                                       paragraphs),
+        "derived/sentences.csv": _csv(["sent_id", "doc_id", "para_id", "start", "end", "text"],
+                                      sentences),
+        "derived/live_entries.csv": _csv(
+            ["entry_id", "doc_id", "number", "published", "title", "start", "end"], entries),
+        "derived/framing_counts.csv": _csv(
+            list(counts.columns),
+            [[row.term_id, row.doc_id, row.count, row.words, f"{row.per_1000_words:.3f}"]
+             for row in counts.itertuples()]),
+    }
+
+
+def build(progress: Callable[[str], object] = print) -> list[Path]:
+    """Validate the curated tables, write the derived files, record fingerprints.
+
+    Returns the paths written. Raises :class:`BuildError` listing every problem, having
+    written nothing, when a curated table is invalid.
+    """
+    root = datasets_dir()
+    progress("Checking the curated tables ...")
+    problems = {name: checks.table_problems(name) for name in data.CURATED}
+    bad = {name: found for name, found in problems.items() if found}
+    if bad:
+        lines = [f"{data.table_path(name)}:\n" + "\n".join(f"  - {p}" for p in found)
+                 for name, found in bad.items()]
+        raise BuildError("Nothing was written; fix these first:\n" + "\n".join(lines))
+
+    progress("Cleaning and splitting the documents, counting framing terms ...")
+    written = []
+    for relative, content in derived_files().items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8", newline="")
+        written.append(path)
+        progress(f"  wrote {relative}")
+
+    progress("Checking the derived tables ...")
+    for name in data.DERIVED:
+        found = checks.table_problems(name)
+        if found:
+            raise BuildError(f"{data.table_path(name)} is invalid:\n"
+                             + "\n".join(f"  - {p}" for p in found))
+
+    stamps = {name: checks.fingerprint(name) for name in (*data.CURATED, *data.DERIVED)}
+    stamp_path = root / checks.STAMPS
+    stamp_path.write_text(json.dumps(stamps, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    written.append(stamp_path)
+    progress(f"  wrote {checks.STAMPS}")
+    return written

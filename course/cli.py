@@ -1,0 +1,69 @@
+"""The ``course`` command: instructor and maintainer tasks as subcommands.
+
+Each subcommand is a thin layer over a library function (and, for grading, over nbgrader's own
+commands), so that everything it does can also be done from Python or a notebook.
+
+    course build       regenerate the derived files and validation fingerprints
+    course validate    check every table against the data package and the course rules
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+__all__ = ["main"]
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _build(args: argparse.Namespace) -> int:
+    from course.build import BuildError, build
+
+    try:
+        written = build(progress=_progress)
+    except BuildError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"Built {len(written)} files.")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from course.checks import validate_all
+
+    results = validate_all(progress=lambda name: _progress(f"checking {name} ..."))
+    failed = 0
+    for name, problems in results.items():
+        if problems:
+            failed += 1
+            print(f"{name}: {len(problems)} problem(s)")
+            for problem in problems:
+                print(f"  - {problem}")
+        else:
+            print(f"{name}: ok")
+    print(f"{len(results) - failed} of {len(results)} tables valid.")
+    return 1 if failed else 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="course", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    build = commands.add_parser("build", help="regenerate every derived file from the sources")
+    build.set_defaults(handler=_build)
+    validate = commands.add_parser("validate", help="check every table; exit 1 on any problem")
+    validate.set_defaults(handler=_validate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``course`` command with ``argv`` (default: the process arguments)."""
+    args = _parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
