@@ -28,8 +28,8 @@ import pandas as pd
 from course import text
 from course.data import (
     CURATED,
-    DERIVED,
     DATE_PATTERN,
+    DERIVED,
     DatasetError,
     Problem,
     package_descriptor,
@@ -148,8 +148,12 @@ def _quotes_found(name: str, frame: pd.DataFrame) -> Iterator[Problem]:
         if text.find_quote(doc_id, quote, text=haystack) is None:
             version = {"documents": "repaired", "defects": row.get("text_version")}.get(name)
             where = f"the {version} text of" if version else ""
-            yield Problem(name, number, quote_column,
-                          f"quote not found in {where or 'document'} {doc_id!r}: {quote[:80]!r}")
+            yield Problem(
+                name,
+                number,
+                quote_column,
+                f"quote not found in {where or 'document'} {doc_id!r}: {quote[:80]!r}",
+            )
 
 
 def _dates_match_precision(name: str, frame: pd.DataFrame) -> Iterator[Problem]:
@@ -172,16 +176,26 @@ def _dates_match_precision(name: str, frame: pd.DataFrame) -> Iterator[Problem]:
                 continue
             expected = _PRECISION_BY_LENGTH[len(value)]
             if precision_column and row[precision_column] != expected:
-                yield Problem(name, number, precision_column,
-                              f"{value!r} has {expected} precision, not {row[precision_column]!r}")
+                yield Problem(
+                    name,
+                    number,
+                    precision_column,
+                    f"{value!r} has {expected} precision, not {row[precision_column]!r}",
+                )
 
 
 def _ranges_forward(name: str, frame: pd.DataFrame) -> Iterator[Problem]:
-    pairs = {"events": ("date", "end_date"), "phases": ("start", "end"),
-             "documents": ("period_start", "period_end"),
-             "actors": ("involvement_start", "involvement_end")}
+    pairs = {
+        "events": ("date", "end_date"),
+        "phases": ("start", "end"),
+        "documents": ("period_start", "period_end"),
+        "actors": ("involvement_start", "involvement_end"),
+    }
     if name == "figures":
-        low, high = pd.to_numeric(frame["low"], errors="coerce"), pd.to_numeric(frame["high"], errors="coerce")
+        low, high = (
+            pd.to_numeric(frame["low"], errors="coerce"),
+            pd.to_numeric(frame["high"], errors="coerce"),
+        )
         for number, (lo, hi) in zip(frame.index + 2, zip(low, high, strict=True), strict=True):
             if lo > hi:  # False when either is missing or not a number (the schema reports those)
                 yield Problem(name, int(number), "high", f"high {hi:g} is below low {lo:g}")
@@ -201,8 +215,13 @@ def _event_actors_exist(name: str, frame: pd.DataFrame) -> Iterator[Problem]:
     for number, row in _rows(frame):
         missing = [actor for actor in row["actors"].split(";") if actor and actor not in known]
         if missing:
-            yield Problem(name, number, "actors", f"unknown actor id(s) {', '.join(missing)}; "
-                          "add them to actors.csv or fix the spelling")
+            yield Problem(
+                name,
+                number,
+                "actors",
+                f"unknown actor id(s) {', '.join(missing)}; "
+                "add them to actors.csv or fix the spelling",
+            )
 
 
 def _checksums_match(name: str, frame: pd.DataFrame) -> Iterator[Problem]:
@@ -213,8 +232,13 @@ def _checksums_match(name: str, frame: pd.DataFrame) -> Iterator[Problem]:
         if not path.is_file():
             yield Problem(name, number, "file", f"raw document {path} is missing")
         elif hashlib.sha256(path.read_bytes()).hexdigest() != row["sha256"]:
-            yield Problem(name, number, "sha256", f"{path.name} has changed since it was recorded; "
-                          "raw documents must stay byte for byte as received")
+            yield Problem(
+                name,
+                number,
+                "sha256",
+                f"{path.name} has changed since it was recorded; "
+                "raw documents must stay byte for byte as received",
+            )
 
 
 def _patterns_work(name: str, frame: pd.DataFrame) -> Iterator[Problem]:
@@ -231,8 +255,12 @@ def _patterns_work(name: str, frame: pd.DataFrame) -> Iterator[Problem]:
 
 
 RULES: tuple[_Rule, ...] = (
-    _quotes_found, _dates_match_precision, _ranges_forward, _event_actors_exist,
-    _checksums_match, _patterns_work,
+    _quotes_found,
+    _dates_match_precision,
+    _ranges_forward,
+    _event_actors_exist,
+    _checksums_match,
+    _patterns_work,
 )
 
 

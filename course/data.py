@@ -49,7 +49,16 @@ __all__ = [
     "table_path",
 ]
 
-CURATED = ("documents", "defects", "phases", "actors", "events", "figures", "attributions", "framing")
+CURATED = (
+    "documents",
+    "defects",
+    "phases",
+    "actors",
+    "events",
+    "figures",
+    "attributions",
+    "framing",
+)
 DERIVED = ("paragraphs", "sentences", "live_entries", "framing_counts")
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 _END_COLUMNS = {"end", "end_date", "period_end"}
@@ -95,7 +104,8 @@ def _package(path: Path, mtime: float) -> dict[str, Any]:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
-        raise DatasetError(path, [Problem("datapackage", None, None, f"invalid JSON: {error}")])
+        problem = Problem("datapackage", None, None, f"invalid JSON: {error}")
+        raise DatasetError(path, [problem]) from error
 
 
 def package_descriptor() -> dict[str, Any]:

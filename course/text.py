@@ -26,7 +26,7 @@ import csv
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache, cached_property
 from pathlib import Path
 
@@ -118,11 +118,22 @@ class CleanDocument:
 # Finding documents
 
 
-@cache
+def _signature(path: Path) -> tuple[int, int]:
+    """Size and modification time: cached results are recomputed when a file changes."""
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
 def _registry(root: Path) -> dict[str, tuple[Path, str]]:
     path = root / "documents.csv"
     if not path.is_file():
         raise FileNotFoundError(f"{path} is missing: it lists the raw documents and their formats.")
+    return _read_registry(path, _signature(path))
+
+
+@cache
+def _read_registry(path: Path, signature: tuple[int, int]) -> dict[str, tuple[Path, str]]:
+    root = path.parent
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     return {row["doc_id"]: (root / row["file"], row["format"]) for row in rows}
@@ -196,7 +207,7 @@ def _clean_wikipedia_dump(text: str, removed: list[Removal], infobox: dict[str, 
     removed.append(Removal("front matter other than the infobox (title, summary, image)", ""))
 
     section = "Introduction"
-    for line in text[match.end():].splitlines():
+    for line in text[match.end() :].splitlines():
         stripped = line.strip()
         if not stripped:
             continue
@@ -229,7 +240,9 @@ def _clean_news_story(text: str, removed: list[Removal], infobox: dict[str, str]
     """A wire story: headline, body, optional contributor line and correction, then site tail."""
     tail = _AP_TAIL.search(text)
     if tail:
-        removed.append(Removal("unrelated 'Top Stories' tail of the hosting site", text[tail.start():]))
+        removed.append(
+            Removal("unrelated 'Top Stories' tail of the hosting site", text[tail.start() :])
+        )
         text = text[: tail.start()]
     section = "Body"
     for number, line in enumerate(text.splitlines()):
@@ -245,8 +258,14 @@ def _clean_news_story(text: str, removed: list[Removal], infobox: dict[str, str]
         if stripped == "Correction":
             section = "Correction"
             continue
-        yield ("Headline" if number == 0 and section == "Body" and _looks_like_headline(stripped)
-               else section), stripped
+        yield (
+            (
+                "Headline"
+                if number == 0 and section == "Body" and _looks_like_headline(stripped)
+                else section
+            ),
+            stripped,
+        )
 
 
 def _looks_like_headline(line: str) -> bool:
@@ -356,7 +375,9 @@ def _match_end(text: str, begin: int, piece: str) -> int:
         while text[position].isspace():
             position += 1
         if text[position] != char:
-            raise ValueError(f"sentence splitter changed the text near {text[begin:begin + 40]!r}")
+            raise ValueError(
+                f"sentence splitter changed the text near {text[begin : begin + 40]!r}"
+            )
         position += 1
     return position
 
@@ -370,18 +391,25 @@ def _live_entries(doc_id: str, text: str, paragraphs: list[Paragraph]) -> list[L
     for section, parts in by_section.items():
         number = int(section.split()[1])
         stamp = parts[1].text.removeprefix("published at ").replace(" Greenwich Mean Time ", " ")
-        published = datetime.strptime(stamp, "%H:%M %d %B %Y").replace(tzinfo=timezone.utc)
+        published = datetime.strptime(stamp, "%H:%M %d %B %Y").replace(tzinfo=UTC)
         start, end = parts[0].start, parts[-1].end
         entries.append(
-            LiveEntry(doc_id, f"{doc_id}-e{number:02d}", number, published, parts[0].text,
-                      start, end, text[start:end])
+            LiveEntry(
+                doc_id,
+                f"{doc_id}-e{number:02d}",
+                number,
+                published,
+                parts[0].text,
+                start,
+                end,
+                text[start:end],
+            )
         )
     return entries
 
 
 @cache
-def _clean_cached(doc_id: str, root: Path) -> CleanDocument:
-    path, fmt = _lookup(doc_id)
+def _clean_cached(doc_id: str, path: Path, fmt: str, signature: tuple[int, int]) -> CleanDocument:
     if fmt not in _CLEANERS:
         raise ValueError(
             f"Document {doc_id!r} has format {fmt!r} in documents.csv; "
@@ -397,8 +425,9 @@ def _clean_cached(doc_id: str, root: Path) -> CleanDocument:
 
     parts, paragraphs, offset = [], [], 0
     for number, (section, block) in enumerate(blocks, start=1):
-        paragraph = Paragraph(doc_id, f"{doc_id}-p{number:03d}", section, offset,
-                              offset + len(block), block)
+        paragraph = Paragraph(
+            doc_id, f"{doc_id}-p{number:03d}", section, offset, offset + len(block), block
+        )
         paragraphs.append(paragraph)
         parts.append(block)
         offset += len(block) + 2
@@ -414,7 +443,10 @@ def clean(doc_id: str) -> CleanDocument:
     >>> doc.entries[0].title
     "'It's night and warplanes are still flying over'"
     """
-    return _clean_cached(doc_id, datasets_dir())
+    path, fmt = _lookup(doc_id)
+    if not path.is_file():
+        raise FileNotFoundError(f"Raw document {doc_id!r} is missing: expected it at {path}.")
+    return _clean_cached(doc_id, path, fmt, _signature(path))
 
 
 # --------------------------------------------------------------------------------------------

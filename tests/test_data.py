@@ -23,7 +23,9 @@ def test_every_table_loads_with_every_row(table):
     frame = data.load(table)
     raw = data.read_raw(table)
     assert len(frame) == len(raw) > 0
-    assert list(frame.columns) == [f["name"] for f in data.resource_descriptor(table)["schema"]["fields"]]
+    assert list(frame.columns) == [
+        f["name"] for f in data.resource_descriptor(table)["schema"]["fields"]
+    ]
 
 
 def test_every_table_has_a_named_loader_with_a_row_docstring(table):
@@ -142,7 +144,9 @@ def test_edited_raw_document_fails_its_checksum(datasets_copy):
 def test_an_edit_is_validated_even_though_fingerprints_were_recorded(datasets_copy):
     """Does a recorded fingerprint stop covering a table as soon as one cell changes?"""
     path = datasets_copy / "phases.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace(",day,", ",week,", 1), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(",day,", ",week,", 1), encoding="utf-8"
+    )
     with pytest.raises(data.DatasetError, match="phases.csv"):
         data.load("phases")
 

@@ -58,7 +58,10 @@ def test_repair_leaves_clean_documents_unchanged(doc_id):
         ("ap_2024", "AP Photo"),
         ("wp_battle", "]("),
         ("wp_battle", "**Iran**"),
-        ("wp_battle", "![",),
+        (
+            "wp_battle",
+            "![",
+        ),
         ("wp_battle", "|     "),
         ("wp_offensive", "[38]"),
     ],
@@ -77,7 +80,10 @@ def test_boilerplate_is_removed(doc_id, removed):
         ("wp_battle", "the second largest city in Syria"),
         ("ap_rewrite", "Syria’s second-largest city"),
         ("bbc_live", "President Vladimir Puitin"),
-        ("ap_2024", "This version corrects that Aleppo is Syria's largest city, not second largest."),
+        (
+            "ap_2024",
+            "This version corrects that Aleppo is Syria's largest city, not second largest.",
+        ),
         ("ap_2024", "Associated Press writers Suzan Fraser in Ankara"),
     ],
 )
@@ -120,10 +126,10 @@ def test_paragraph_and_sentence_offsets_point_into_the_text(doc_id):
     by_id = {p.para_id: p for p in doc.paragraphs}
     assert len(by_id) == len(doc.paragraphs)
     for paragraph in doc.paragraphs:
-        assert doc.text[paragraph.start:paragraph.end] == paragraph.text
+        assert doc.text[paragraph.start : paragraph.end] == paragraph.text
         assert re.fullmatch(rf"{doc_id}-p\d{{3}}", paragraph.para_id)
     for sentence in doc.sentences:
-        assert doc.text[sentence.start:sentence.end] == sentence.text
+        assert doc.text[sentence.start : sentence.end] == sentence.text
         parent = by_id[sentence.para_id]
         assert parent.start <= sentence.start < sentence.end <= parent.end
     assert len({s.sent_id for s in doc.sentences}) == len(doc.sentences)
