@@ -1,0 +1,128 @@
+"""Exercises where the learner picks options: one (radio buttons) or several (checkboxes)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import ipywidgets as widgets
+import traitlets
+
+from course.widgets._base import Exercise
+
+__all__ = ["MultipleChoice", "MultiSelect"]
+
+
+class MultipleChoice(Exercise):
+    """One correct option among several, shown as radio buttons.
+
+    ``value`` is the chosen option (a string) or ``None``. ``hints`` maps a wrong option to the
+    feedback that explains why it is wrong. Pass ``justify="Why?"`` to add a text box for
+    reasons, kept in ``justification`` and in the answer record (graded by a person).
+    """
+
+    kind = "multiple_choice"
+
+    def __init__(
+        self,
+        exercise_id: str,
+        prompt: str,
+        options: Sequence[str],
+        answer: str,
+        *,
+        hints: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.options = list(options)
+        if answer not in self.options:
+            raise ValueError(f"{exercise_id}: answer {answer!r} is not one of the options")
+        self.answer = answer
+        self.hints = dict(hints or {})
+        super().__init__(exercise_id, prompt, **kwargs)
+
+    def _build_control(self) -> widgets.Widget:
+        radio = widgets.RadioButtons(
+            options=self.options,
+            value=None,
+            description="Answer",
+            layout=widgets.Layout(width="max-content"),
+        )
+        radio.observe(lambda change: self._set_from_control(change["new"]), "value")
+        return radio
+
+    def _coerce(self, value: Any) -> Any:
+        if value not in self.options:
+            raise traitlets.TraitError(f"{value!r} is not one of the options {self.options}")
+        return value
+
+    def _show_value(self, value: Any) -> None:
+        self.control.value = value
+
+    def _evaluate(self, value: str) -> tuple[bool, str]:
+        return value == self.answer, "" if value == self.answer else self.hints.get(value, "")
+
+
+class MultiSelect(Exercise):
+    """Several correct options, shown as checkboxes (Tab to move, Space to tick).
+
+    ``value`` is a tuple of the ticked options, in the order they are listed.
+    """
+
+    kind = "multi_select"
+
+    def __init__(
+        self,
+        exercise_id: str,
+        prompt: str,
+        options: Sequence[str],
+        answers: Sequence[str],
+        **kwargs: Any,
+    ) -> None:
+        self.options = list(options)
+        missing = set(answers) - set(self.options)
+        if missing:
+            raise ValueError(f"{exercise_id}: answers {sorted(missing)} are not options")
+        self.answers = set(answers)
+        super().__init__(exercise_id, prompt, **kwargs)
+
+    def _build_control(self) -> widgets.Widget:
+        self.boxes = [
+            widgets.Checkbox(
+                value=False,
+                description=option,
+                indent=False,
+                layout=widgets.Layout(width="max-content"),
+            )
+            for option in self.options
+        ]
+        for box in self.boxes:
+            box.observe(lambda _change: self._set_from_control(self._ticked()), "value")
+        return widgets.VBox(self.boxes)
+
+    def _ticked(self) -> tuple[str, ...]:
+        return tuple(box.description for box in self.boxes if box.value)
+
+    def _coerce(self, value: Any) -> Any:
+        chosen = set(value)
+        unknown = chosen - set(self.options)
+        if unknown:
+            raise traitlets.TraitError(f"{sorted(unknown)} are not among the options")
+        return tuple(option for option in self.options if option in chosen)
+
+    def _show_value(self, value: Any) -> None:
+        chosen = set(value or ())
+        for box in self.boxes:
+            box.value = box.description in chosen
+
+    def _empty_value(self) -> Any:
+        return ()
+
+    def _evaluate(self, value: tuple[str, ...]) -> tuple[bool, str]:
+        chosen = set(value)
+        found, extra = len(chosen & self.answers), len(chosen - self.answers)
+        if chosen == self.answers:
+            return True, ""
+        parts = [f"You found {found} of {len(self.answers)}."]
+        if extra:
+            parts.append(f"{extra} of your choices do not belong.")
+        return False, " ".join(parts)

@@ -1,0 +1,139 @@
+"""One choice per item: classify sentences by label, or match items on the left to the right."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import ipywidgets as widgets
+import traitlets
+
+from course.widgets._base import Exercise
+
+__all__ = ["Matching", "SentenceClassifier"]
+
+_UNSET = "(choose)"
+
+
+class _PerItemChoice(Exercise):
+    """Shared by SentenceClassifier and Matching: a labelled dropdown under each item.
+
+    ``value`` is a tuple with one choice per item (``None`` where none is chosen yet).
+    """
+
+    item_label = "Item"
+
+    def __init__(
+        self,
+        exercise_id: str,
+        prompt: str,
+        items: Sequence[str],
+        choices: Sequence[str],
+        answers: Sequence[str],
+        **kwargs: Any,
+    ) -> None:
+        self.items, self.choices, self.answers = list(items), list(choices), list(answers)
+        if len(self.answers) != len(self.items):
+            raise ValueError(f"{exercise_id}: give exactly one answer per item")
+        wrong = set(self.answers) - set(self.choices)
+        if wrong:
+            raise ValueError(f"{exercise_id}: answers {sorted(wrong)} are not among the choices")
+        super().__init__(exercise_id, prompt, **kwargs)
+        self.value = self._empty_value()
+
+    def _build_control(self) -> widgets.Widget:
+        rows = []
+        self.dropdowns = []
+        for number, item in enumerate(self.items, start=1):
+            dropdown = widgets.Dropdown(
+                options=[(_UNSET, None)] + [(choice, choice) for choice in self.choices],
+                value=None,
+                description=f"{self.item_label} {number}",
+            )
+            dropdown.observe(lambda _change: self._set_from_control(self._chosen()), "value")
+            self.dropdowns.append(dropdown)
+            text = widgets.HTML(f"<p>{number}. {html.escape(item)}</p>")
+            rows.append(widgets.VBox([text, dropdown]))
+        return widgets.VBox(rows)
+
+    def _chosen(self) -> tuple[str | None, ...]:
+        return tuple(dropdown.value for dropdown in self.dropdowns)
+
+    def _coerce(self, value: Any) -> Any:
+        value = tuple(value)
+        if len(value) != len(self.items):
+            raise traitlets.TraitError(f"give {len(self.items)} choices, one per item")
+        unknown = {choice for choice in value if choice is not None} - set(self.choices)
+        if unknown:
+            raise traitlets.TraitError(f"{sorted(unknown)} are not among the choices")
+        return value
+
+    def _show_value(self, value: Any) -> None:
+        for dropdown, choice in zip(self.dropdowns, value or self._empty_value(), strict=True):
+            dropdown.value = choice
+
+    def _empty_value(self) -> Any:
+        return (None,) * len(self.items)
+
+    def _is_empty(self, value: Any) -> bool:
+        return value is None or all(choice is None for choice in value)
+
+    def _evaluate(self, value: tuple[str | None, ...]) -> tuple[bool, str]:
+        wrong = [
+            str(number)
+            for number, (mine, true) in enumerate(zip(value, self.answers, strict=True), start=1)
+            if mine != true
+        ]
+        if not wrong:
+            return True, ""
+        right = len(self.items) - len(wrong)
+        return False, (
+            f"{right} of {len(self.items)} right. Look again at "
+            f"{self.item_label.lower()} {', '.join(wrong)}."
+        )
+
+
+class SentenceClassifier(_PerItemChoice):
+    """Label each sentence, for example as neutral, loaded or attributed framing.
+
+    ``sentences`` are shown in order, each with a dropdown of ``labels``; ``answers`` gives the
+    right label per sentence. ``value`` is a tuple of the chosen labels.
+    """
+
+    kind = "classify"
+    item_label = "Sentence"
+
+    def __init__(
+        self,
+        exercise_id: str,
+        prompt: str,
+        sentences: Sequence[str],
+        labels: Sequence[str],
+        answers: Sequence[str],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(exercise_id, prompt, sentences, labels, answers, **kwargs)
+
+
+class Matching(_PerItemChoice):
+    """Match each item on the left to one on the right (for example actor to side).
+
+    ``pairs`` maps each left item to its right partner; ``choices`` defaults to the distinct
+    right-hand values, sorted. ``value`` is a tuple of the chosen partners, in left order.
+    """
+
+    kind = "matching"
+    item_label = "Match"
+
+    def __init__(
+        self,
+        exercise_id: str,
+        prompt: str,
+        pairs: Mapping[str, str],
+        *,
+        choices: Sequence[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        choices = list(choices) if choices is not None else sorted(set(pairs.values()))
+        super().__init__(exercise_id, prompt, list(pairs), choices, list(pairs.values()), **kwargs)

@@ -1,0 +1,289 @@
+"""Exercise widgets, driven from code exactly as a mouse or keyboard would drive them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import traitlets
+
+from course.widgets import (
+    Matching,
+    MultipleChoice,
+    MultiSelect,
+    NumericAnswer,
+    Ordering,
+    SentenceClassifier,
+    parse_number,
+)
+
+
+def _choice():
+    return MultipleChoice(
+        "mc",
+        "When did the siege close?",
+        ["February 2016", "July 2016"],
+        "July 2016",
+        explanation="The last supply line was cut in July.",
+        hints={"February 2016": "That cut the northern route only."},
+    )
+
+
+def _multi():
+    return MultiSelect(
+        "ms", "Which backed the government?", ["Russia", "Iran", "Qatar"], ["Russia", "Iran"]
+    )
+
+
+def _order():
+    return Ordering("or", "Put in order", ["2012", "2014", "2016"])
+
+
+def _classify():
+    return SentenceClassifier(
+        "cl",
+        "Label",
+        ["A said X.", "The regime fell."],
+        ["attributed", "loaded"],
+        ["attributed", "loaded"],
+    )
+
+
+def _match():
+    return Matching("ma", "Match", {"Hezbollah": "pro-government", "Fatah Halab": "opposition"})
+
+
+def _numeric():
+    return NumericAnswer("nu", "Midpoint of 2,000–4,000?", 3000, tolerance=0, unit="fighters")
+
+
+# (factory, a right value, a wrong value)
+CASES = [
+    (_choice, "July 2016", "February 2016"),
+    (_multi, ("Russia", "Iran"), ("Russia", "Qatar")),
+    (_order, ("2012", "2014", "2016"), ("2016", "2014", "2012")),
+    (_classify, ("attributed", "loaded"), ("loaded", "loaded")),
+    (_match, ("pro-government", "opposition"), ("opposition", "opposition")),
+    (_numeric, 3000.0, 2500.0),
+]
+IDS = ["choice", "multi", "order", "classify", "match", "numeric"]
+
+
+@pytest.mark.parametrize(("factory", "right", "wrong"), CASES, ids=IDS)
+def test_right_answer_is_marked_correct(factory, right, wrong):
+    """Does setting a right value and submitting give 'Correct.' feedback?"""
+    quiz = factory()
+    quiz.value = right
+    assert quiz.submit() is True
+    assert quiz.correct is True
+    assert quiz.feedback.startswith("Correct.")
+    assert "Correct." in quiz.feedback_area.value
+    assert 'aria-live="polite"' in quiz.feedback_area.value
+
+
+@pytest.mark.parametrize(("factory", "right", "wrong"), CASES, ids=IDS)
+def test_wrong_answer_gets_feedback_and_can_be_retried(factory, right, wrong):
+    """Does a wrong answer say 'Not yet.', and does a retry then succeed?"""
+    quiz = factory()
+    quiz.value = wrong
+    assert quiz.submit() is False
+    assert quiz.feedback.startswith("Not yet.")
+    assert "✘" in quiz.feedback_area.value  # a symbol and words, not colour alone
+    quiz.value = right
+    assert quiz.submit() is True
+    assert quiz.attempts == 2
+
+
+@pytest.mark.parametrize(("factory", "right", "wrong"), CASES, ids=IDS)
+def test_reset_clears_answer_and_feedback(factory, right, wrong):
+    """Does Reset clear the answer, the verdict and the feedback?"""
+    quiz = factory()
+    quiz.value = right
+    quiz.submit()
+    quiz.reset_button.click()
+    assert quiz.correct is None
+    assert quiz.feedback == ""
+    assert quiz.value == quiz._empty_value()
+
+
+@pytest.mark.parametrize(("factory", "right", "wrong"), CASES, ids=IDS)
+def test_check_button_click_behaves_like_submit(factory, right, wrong):
+    """Is clicking Check exactly the same as calling submit()?"""
+    by_code, by_click = factory(), factory()
+    by_code.value = by_click.value = wrong
+    by_code.submit()
+    by_click.check_button.click()
+    assert (by_code.correct, by_code.feedback, by_code.attempts) == (
+        by_click.correct,
+        by_click.feedback,
+        by_click.attempts,
+    )
+
+
+@pytest.mark.parametrize(("factory", "right", "wrong"), CASES, ids=IDS)
+def test_answer_record_is_json_and_complete(factory, right, wrong):
+    """Does the answer record carry id, kind, value, verdict and attempts, as JSON?"""
+    quiz = factory()
+    quiz.value = right
+    quiz.submit()
+    record = json.loads(json.dumps(quiz.record()))
+    assert record["exercise_id"] == quiz.exercise_id
+    assert record["kind"] == quiz.kind
+    assert record["correct"] is True and record["attempts"] == 1
+    assert record["value"] == (list(right) if isinstance(right, tuple) else right)
+
+
+def test_submitting_nothing_asks_for_an_answer():
+    """Does Check with no answer prompt the learner instead of marking it wrong?"""
+    quiz = _choice()
+    assert quiz.submit() is None
+    assert quiz.attempts == 0
+    assert "Choose an answer first" in quiz.feedback
+
+
+def test_hint_explains_a_specific_wrong_option():
+    """Does a wrong option's hint appear in the feedback?"""
+    quiz = _choice()
+    quiz.value = "February 2016"
+    quiz.submit()
+    assert "northern route" in quiz.feedback
+
+
+def test_radio_selection_sets_value_like_a_keyboard_would():
+    """Does choosing a radio option (arrow keys or click) update value, and vice versa?"""
+    quiz = _choice()
+    quiz.control.value = "July 2016"
+    assert quiz.value == "July 2016"
+    quiz.value = "February 2016"
+    assert quiz.control.value == "February 2016"
+
+
+def test_ticking_checkboxes_sets_value_in_option_order():
+    """Does ticking boxes (Space on each) give the ticked options in listed order?"""
+    quiz = _multi()
+    quiz.boxes[1].value = True
+    quiz.boxes[0].value = True
+    assert quiz.value == ("Russia", "Iran")
+    quiz.value = ("Qatar",)
+    assert [box.value for box in quiz.boxes] == [False, False, True]
+
+
+def test_move_buttons_reorder_the_selected_item():
+    """Do Move up / Move down (Enter on the buttons) reorder the selected item?"""
+    quiz = Ordering("or", "Order", ["a", "b", "c"], start=["c", "a", "b"])
+    quiz.listbox.value = "c"
+    quiz.down_button.click()
+    quiz.down_button.click()
+    assert quiz.value == ("a", "b", "c")
+    assert quiz.submit() is True
+    quiz.up_button.click()
+    assert quiz.value == ("a", "c", "b")
+
+
+def test_ordering_never_starts_solved():
+    """Does the default start order differ from the answer?"""
+    for exercise_id in ["a", "b", "c", "d", "e"]:
+        quiz = Ordering(exercise_id, "Order", ["1", "2"])
+        assert quiz.value != ("1", "2")
+
+
+def test_dropdowns_set_one_choice_per_sentence():
+    """Does choosing from each sentence's dropdown build the value tuple?"""
+    quiz = _classify()
+    quiz.dropdowns[1].value = "loaded"
+    assert quiz.value == (None, "loaded")
+    quiz.dropdowns[0].value = "attributed"
+    assert quiz.submit() is True
+
+
+def test_partly_right_classification_names_the_sentences_to_revisit():
+    """Does the feedback say which sentences to look at again?"""
+    quiz = _classify()
+    quiz.value = ("loaded", "loaded")
+    quiz.submit()
+    assert "1 of 2 right" in quiz.feedback and "sentence 1" in quiz.feedback
+
+
+def test_typed_number_with_commas_is_read():
+    """Is '3,000' typed in the box read as 3000?"""
+    quiz = _numeric()
+    quiz.box.value = "3,000"
+    assert quiz.value == 3000.0
+    assert quiz.submit() is True
+
+
+def test_text_that_is_not_a_number_is_explained():
+    """Does typing words in a number box explain what to type?"""
+    quiz = _numeric()
+    quiz.box.value = "three thousand"
+    assert quiz.submit() is None
+    assert "not a number" in quiz.feedback
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("2,500", 2500.0), (" 4.5 ", 4.5), ("-3", -3.0), ("1 500", 1500.0), ("abc", None), ("", None)],
+)
+def test_parse_number(text, number):
+    """Are thousands separators and spaces accepted, and junk refused?"""
+    assert parse_number(text) == number
+
+
+@pytest.mark.parametrize(
+    ("factory", "bad"),
+    [
+        (_choice, "March 2016"),
+        (_multi, ("Russia", "China")),
+        (_order, ("2012", "2014")),
+        (_classify, ("attributed",)),
+        (_numeric, "lots"),
+    ],
+    ids=["choice", "multi", "order", "classify", "numeric"],
+)
+def test_impossible_values_are_refused(factory, bad):
+    """Does setting a value that is not a possible answer raise a clear error?"""
+    with pytest.raises(traitlets.TraitError):
+        factory().value = bad
+
+
+def test_misconfigured_exercise_fails_at_creation():
+    """Does an answer that is not among the options fail when the lesson is built?"""
+    with pytest.raises(ValueError, match="not one of the options"):
+        MultipleChoice("x", "Q", ["a", "b"], "c")
+
+
+def test_graded_mode_records_without_revealing_correctness():
+    """In an assignment, does Check record the answer without saying right or wrong?"""
+    quiz = MultipleChoice("g", "Q", ["a", "b"], "b", graded=True)
+    quiz.value = "a"
+    quiz.submit()
+    assert "recorded" in quiz.feedback.lower()
+    assert "Not yet" not in quiz.feedback and "Correct" not in quiz.feedback
+    assert quiz.record()["correct"] is False
+
+
+def test_justification_box_is_kept_in_the_record():
+    """Are written reasons stored in the answer record?"""
+    quiz = MultipleChoice("j", "Q", ["a", "b"], "b", justify="Why?")
+    quiz.justify_area.value = "Because the text says so."
+    assert quiz.record()["justification"] == "Because the text says so."
+
+
+def test_every_control_has_a_visible_label():
+    """Does every input carry a description, so screen readers can name it?"""
+    for factory, _, _ in CASES:
+        quiz = factory()
+        labelled = [
+            w
+            for w in _walk(quiz)
+            if hasattr(w, "description")
+            and type(w).__name__
+            in {"RadioButtons", "Checkbox", "Select", "Dropdown", "Text", "Button"}
+        ]
+        assert labelled and all(w.description for w in labelled), factory.__name__
+
+
+def _walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child)
