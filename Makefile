@@ -17,13 +17,15 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/course lab-settings
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
 start: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --port=$(PORT) \
 		$(if $(HEADLESS),--no-browser --ip=127.0.0.1,) \
-		--LabApp.default_url=/lab/tree/README.md
+		$(if $(filter 0,$(shell id -u)),--allow-root,) \
+		--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -3,8 +3,9 @@
 Each subcommand is a thin layer over a library function (and, for grading, over nbgrader's own
 commands), so that everything it does can also be done from Python or a notebook.
 
-    course build       regenerate the derived files and validation fingerprints
-    course validate    check every table against the data package and the course rules
+    course build          regenerate the derived files and validation fingerprints
+    course validate       check every table against the data package and the course rules
+    course lab-settings   install the JupyterLab settings the course needs into this environment
 """
 
 from __future__ import annotations
@@ -49,6 +50,14 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _lab_settings(args: argparse.Namespace) -> int:
+    from course.lab import install_settings
+
+    path = install_settings(args.prefix)
+    print(f"JupyterLab settings written to {path}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="course", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -56,6 +65,11 @@ def _parser() -> argparse.ArgumentParser:
     build.set_defaults(handler=_build)
     validate = commands.add_parser("validate", help="check every table; exit 1 on any problem")
     validate.set_defaults(handler=_validate)
+    lab = commands.add_parser(
+        "lab-settings", help="make JupyterLab save widget answers inside notebooks"
+    )
+    lab.add_argument("--prefix", default=None, help="environment prefix (default: this one)")
+    lab.set_defaults(handler=_lab_settings)
     return parser
 
 

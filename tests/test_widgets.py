@@ -7,6 +7,7 @@ import json
 import pytest
 import traitlets
 
+from course import records
 from course.widgets import (
     Matching,
     MultipleChoice,
@@ -252,14 +253,65 @@ def test_misconfigured_exercise_fails_at_creation():
         MultipleChoice("x", "Q", ["a", "b"], "c")
 
 
-def test_graded_mode_records_without_revealing_correctness():
-    """In an assignment, does Check record the answer without saying right or wrong?"""
-    quiz = MultipleChoice("g", "Q", ["a", "b"], "b", graded=True)
+def test_graded_mode_records_without_knowing_the_answer():
+    """In an assignment, does Check record a signed answer without judging it?"""
+    quiz = MultipleChoice("g", "Q", ["a", "b"], graded=True)
     quiz.value = "a"
-    quiz.submit()
+    assert quiz.submit() is None
     assert "recorded" in quiz.feedback.lower()
     assert "Not yet" not in quiz.feedback and "Correct" not in quiz.feedback
-    assert quiz.record()["correct"] is False
+    assert quiz.correct is None
+    record = records.verify(quiz.answer_record)
+    assert record["value"] == "a" and record["correct"] is None
+
+
+@pytest.mark.parametrize(
+    "factory",
+    [
+        lambda: MultipleChoice("u1", "Q", ["a", "b"]),
+        lambda: MultiSelect("u2", "Q", ["a", "b"]),
+        lambda: SentenceClassifier("u3", "Q", ["s"], ["x", "y"]),
+        lambda: NumericAnswer("u4", "Q"),
+    ],
+    ids=["choice", "multi", "classify", "numeric"],
+)
+def test_ungraded_exercise_without_an_answer_is_refused(factory):
+    """Does a lesson exercise that forgot its answer fail when it is built?"""
+    with pytest.raises(ValueError, match="needs its answer"):
+        factory()
+
+
+def test_answer_record_is_synced_so_jupyterlab_saves_it():
+    """Is the signed record part of the widget state that JupyterLab writes into the file?"""
+    quiz = _choice()
+    quiz.value = "July 2016"
+    quiz.submit()
+    state = quiz.get_state()
+    assert records.verify(state["answer_record"])["value"] == "July 2016"
+    quiz.reset()
+    assert quiz.get_state()["answer_record"] == ""
+
+
+def test_edited_record_fails_verification():
+    """Does changing the saved answer by hand break the signature?"""
+    quiz = MultipleChoice("t", "Q", ["a", "b"], graded=True)
+    quiz.value = "a"
+    quiz.submit()
+    edited = quiz.answer_record.replace('"value": "a"', '"value": "b"')
+    assert edited != quiz.answer_record
+    with pytest.raises(records.RecordError, match="changed"):
+        records.verify(edited)
+
+
+def test_recorded_answer_reads_the_live_widget_or_the_grading_file(tmp_path):
+    """Does recorded_answer find the on-screen answer, and the grader's file when present?"""
+    quiz = MultipleChoice("live-1", "Q", ["a", "b"], graded=True)
+    assert records.recorded_answer("live-1", folder=tmp_path) is None
+    quiz.value = "b"
+    quiz.submit()
+    assert records.recorded_answer("live-1", folder=tmp_path)["value"] == "b"
+    (tmp_path / records.ANSWERS_FILE).write_text('{"live-1": {"value": "a"}}', encoding="utf-8")
+    assert records.recorded_answer("live-1", folder=tmp_path) == {"value": "a"}
 
 
 def test_justification_box_is_kept_in_the_record():

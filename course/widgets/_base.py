@@ -17,11 +17,14 @@ ipywidgets input with a ``description`` label, so Tab, arrow keys, Space and Ent
 from __future__ import annotations
 
 import html
+import weakref
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import ipywidgets as widgets
 import traitlets
+
+from course import records
 
 __all__ = ["Exercise"]
 
@@ -43,6 +46,13 @@ class Exercise(widgets.VBox):
     justification = traitlets.Unicode(
         "", help="The learner's written reasons, when the exercise asks for them."
     )
+    answer_record = traitlets.Unicode(
+        "",
+        help="The signed record of the last checked answer (see course.records). It is "
+        "synced to the browser so that JupyterLab saves it inside the notebook.",
+    ).tag(sync=True)
+
+    _live: ClassVar[dict[str, weakref.ReferenceType[Exercise]]] = {}
 
     def __init__(
         self,
@@ -57,6 +67,7 @@ class Exercise(widgets.VBox):
         self._updating = False
         self.explanation = explanation
         self.graded = graded
+        self.exercise_id = exercise_id
         self.prompt = widgets.HTML(f"<p><strong>{html.escape(prompt)}</strong></p>")
         self.control = self._build_control()
         self.check_button = widgets.Button(
@@ -86,6 +97,13 @@ class Exercise(widgets.VBox):
         super().__init__(children=children, exercise_id=exercise_id, **kwargs)
         self.add_class("course-exercise")
         self.observe(self._on_value, "value")
+        Exercise._live[exercise_id] = weakref.ref(self)
+
+    @classmethod
+    def live(cls, exercise_id: str) -> Exercise | None:
+        """Return the most recently created exercise with this id, if it still exists."""
+        ref = cls._live.get(exercise_id)
+        return ref() if ref else None
 
     # Subclasses implement these three -------------------------------------------------------
 
@@ -97,7 +115,7 @@ class Exercise(widgets.VBox):
         raise NotImplementedError
 
     def _evaluate(self, value: Any) -> tuple[bool, str]:
-        """Return (correct, specific feedback) for a non-empty answer."""
+        """Return (correct, specific feedback) for a non-empty answer (ungraded only)."""
         raise NotImplementedError
 
     def _coerce(self, value: Any) -> Any:
@@ -134,35 +152,45 @@ class Exercise(widgets.VBox):
             self.justify_area.value = change["new"]
 
     def submit(self) -> bool | None:
-        """Check the current ``value`` exactly as the Check button does; return ``correct``."""
+        """Check the current ``value`` exactly as the Check button does; return ``correct``.
+
+        In a graded exercise the answer is only recorded (``correct`` stays ``None``): the
+        exercise does not know the answer, which lives in the assignment's hidden tests.
+        """
         if self._is_empty(self.value):
             self._show("", "Choose an answer first, then press Check.")
             return None
         self.attempts += 1
-        correct, specific = self._evaluate(self.value)
         if self.graded:
-            self.correct = correct
+            self.answer_record = records.sign(self.record())
             self._show(
                 "recorded",
-                "Answer recorded. You can change it and check again "
-                "until you hand in the notebook.",
+                "Answer recorded. You can change it and press Check again "
+                "until you hand in the notebook; the last answer you checked counts.",
             )
-            return correct
+            return None
+        correct, specific = self._evaluate(self.value)
+        self.correct = correct
+        self.answer_record = records.sign(self.record())
         verdict = "Correct." if correct else "Not yet."
         body = f"{verdict} {specific}".strip()
         if correct and self.explanation:
             body += f" {self.explanation}"
         elif not correct:
             body += " Try again, or press Reset to start over."
-        self.correct = correct
         self._show("correct" if correct else "incorrect", body)
         return correct
+
+    def _require_answer(self, answer: object) -> None:
+        if answer is None and not self.graded:
+            raise ValueError(f"{self.exercise_id}: an ungraded exercise needs its answer")
 
     def reset(self) -> None:
         """Clear the answer, the feedback and the verdict (attempts are kept)."""
         self.value = self._empty_value()
         self.correct = None
         self.justification = ""
+        self.answer_record = ""
         self._show("", "")
 
     def _empty_value(self) -> Any:

@@ -28,13 +28,16 @@ class MultipleChoice(Exercise):
         exercise_id: str,
         prompt: str,
         options: Sequence[str],
-        answer: str,
+        answer: str | None = None,
         *,
         hints: Mapping[str, str] | None = None,
         **kwargs: Any,
     ) -> None:
         self.options = list(options)
-        if answer not in self.options:
+        self.graded = kwargs.get("graded", False)
+        self.exercise_id = exercise_id
+        self._require_answer(answer)
+        if answer is not None and answer not in self.options:
             raise ValueError(f"{exercise_id}: answer {answer!r} is not one of the options")
         self.answer = answer
         self.hints = dict(hints or {})
@@ -75,14 +78,17 @@ class MultiSelect(Exercise):
         exercise_id: str,
         prompt: str,
         options: Sequence[str],
-        answers: Sequence[str],
+        answers: Sequence[str] | None = None,
         **kwargs: Any,
     ) -> None:
         self.options = list(options)
-        missing = set(answers) - set(self.options)
+        self.graded = kwargs.get("graded", False)
+        self.exercise_id = exercise_id
+        self._require_answer(answers)
+        missing = set(answers or ()) - set(self.options)
         if missing:
             raise ValueError(f"{exercise_id}: answers {sorted(missing)} are not options")
-        self.answers = set(answers)
+        self.answers = set(answers or ())
         super().__init__(exercise_id, prompt, **kwargs)
 
     def _build_control(self) -> widgets.Widget:

@@ -30,13 +30,19 @@ class _PerItemChoice(Exercise):
         prompt: str,
         items: Sequence[str],
         choices: Sequence[str],
-        answers: Sequence[str],
+        answers: Sequence[str | None] | None = None,
         **kwargs: Any,
     ) -> None:
-        self.items, self.choices, self.answers = list(items), list(choices), list(answers)
+        self.graded = kwargs.get("graded", False)
+        self.exercise_id = exercise_id
+        if answers is not None and all(answer is None for answer in answers):
+            answers = None
+        self._require_answer(answers)
+        self.items, self.choices = list(items), list(choices)
+        self.answers = list(answers) if answers is not None else [None] * len(self.items)
         if len(self.answers) != len(self.items):
             raise ValueError(f"{exercise_id}: give exactly one answer per item")
-        wrong = set(self.answers) - set(self.choices)
+        wrong = {answer for answer in self.answers if answer is not None} - set(self.choices)
         if wrong:
             raise ValueError(f"{exercise_id}: answers {sorted(wrong)} are not among the choices")
         super().__init__(exercise_id, prompt, **kwargs)
@@ -110,7 +116,7 @@ class SentenceClassifier(_PerItemChoice):
         prompt: str,
         sentences: Sequence[str],
         labels: Sequence[str],
-        answers: Sequence[str],
+        answers: Sequence[str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(exercise_id, prompt, sentences, labels, answers, **kwargs)
@@ -119,8 +125,9 @@ class SentenceClassifier(_PerItemChoice):
 class Matching(_PerItemChoice):
     """Match each item on the left to one on the right (for example actor to side).
 
-    ``pairs`` maps each left item to its right partner; ``choices`` defaults to the distinct
-    right-hand values, sorted. ``value`` is a tuple of the chosen partners, in left order.
+    ``pairs`` maps each left item to its right partner (``None`` in a graded exercise, which
+    then needs ``choices``); ``choices`` defaults to the distinct right-hand values, sorted.
+    ``value`` is a tuple of the chosen partners, in left order.
     """
 
     kind = "matching"

@@ -34,7 +34,7 @@ class NumericAnswer(Exercise):
         self,
         exercise_id: str,
         prompt: str,
-        answer: float,
+        answer: float | None = None,
         *,
         tolerance: float = 0.0,
         unit: str = "",
@@ -42,7 +42,11 @@ class NumericAnswer(Exercise):
         too_high: str = "",
         **kwargs: Any,
     ) -> None:
-        self.answer, self.tolerance, self.unit = float(answer), float(tolerance), unit
+        self.graded = kwargs.get("graded", False)
+        self.exercise_id = exercise_id
+        self._require_answer(answer)
+        self.answer = float(answer) if answer is not None else None
+        self.tolerance, self.unit = float(tolerance), unit
         self.too_low, self.too_high = too_low, too_high
         super().__init__(exercise_id, prompt, **kwargs)
 

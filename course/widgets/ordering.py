@@ -18,8 +18,10 @@ class Ordering(Exercise):
     """Arrange items in the right order (for example events in time).
 
     ``items`` is the correct order. The learner starts from ``start`` (default: a shuffle fixed
-    by the exercise id, never already correct). ``value`` is a tuple of every item in the
-    learner's current order. Select an item with the arrow keys, then press Move up or Move down.
+    by the exercise id, never already correct). In a graded exercise ``items`` is simply the
+    starting order; the correct order belongs in the assignment's hidden tests. ``value`` is a
+    tuple of every item in the learner's current order. Select an item with the arrow keys,
+    then press Move up or Move down.
     """
 
     kind = "ordering"
@@ -36,6 +38,8 @@ class Ordering(Exercise):
         self.items = list(items)
         if len(set(self.items)) != len(self.items) or len(self.items) < 2:
             raise ValueError(f"{exercise_id}: an ordering needs at least two distinct items")
+        if start is None and kwargs.get("graded", False):
+            start = list(self.items)  # graded: items come in the author's scrambled order
         if start is None:
             start = list(self.items)
             shuffler = random.Random(exercise_id)
