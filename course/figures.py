@@ -43,8 +43,10 @@ pio.templates["course"] = go.layout.Template(
         title={"x": 0.0, "xanchor": "left", "font": {"size": 18}},
         paper_bgcolor="white",
         plot_bgcolor="white",
-        xaxis={"showgrid": True, "gridcolor": "#e5e5e5", "linecolor": "#888", "ticks": "outside"},
-        yaxis={"showgrid": True, "gridcolor": "#e5e5e5", "linecolor": "#888", "ticks": "outside"},
+        xaxis={"showgrid": True, "gridcolor": "#e5e5e5", "linecolor": "#888", "ticks": "outside",
+               "automargin": True},
+        yaxis={"showgrid": True, "gridcolor": "#e5e5e5", "linecolor": "#888", "ticks": "outside",
+               "automargin": True},
         hoverlabel={"font": {"size": 13}},
         legend={"bgcolor": "rgba(255,255,255,0.8)"},
         margin={"l": 10, "r": 10, "t": 70, "b": 60},
@@ -322,8 +324,8 @@ def figure_ranges(
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(tickformat=",")
     values = ", ".join(
-        f"{row[label]}: {row['low']:,.0f}"
-        + (f" to {row['high']:,.0f}" if pd.notna(row["high"]) and row["high"] != row["low"] else "")
+        f"{row[label]}: {row['low']:,g}"
+        + (f" to {row['high']:,g}" if pd.notna(row["high"]) and row["high"] != row["low"] else "")
         for _, row in data_frame.iterrows()
         if pd.notna(row["low"])
     )

@@ -210,7 +210,9 @@ def compare_speakers(
     Returns speaker, speaker_type, and one count column per document; speakers named in the
     source but absent from the rewrite have a 0 in the rewrite's column.
     """
-    both = attributions[attributions["doc_id"].isin([source_id, rewrite_id])]
+    both = attributions[attributions["doc_id"].isin([source_id, rewrite_id])].copy()
+    # The rewrite uses curly apostrophes ("Syria’s armed forces"): compare names without them.
+    both["speaker"] = both["speaker"].astype(str).str.replace("’", "'", regex=False)
     table = (
         both.groupby(["speaker", "doc_id"], observed=True)
         .size()

@@ -12,8 +12,14 @@ from tests.conftest import REPO
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 LESSONS = [nb for nb in NOTEBOOKS if not nb.name.startswith("00_")]
-EXPECTED = ["00_start_here", "01_phases", "02_combatants", "03_sources_and_evidence",
-            "04_media_framing", "05_aleppo_2016_and_2024"]
+EXPECTED = [
+    "00_start_here",
+    "01_phases",
+    "02_combatants",
+    "03_sources_and_evidence",
+    "04_media_framing",
+    "05_aleppo_2016_and_2024",
+]
 WIDGET_CALL = re.compile(r"\b(l\d\d\w*|l\d\d)\.\w+\(")
 
 
@@ -85,13 +91,23 @@ def test_executes_headless_in_a_fresh_kernel(path):
     from nbclient import NotebookClient
 
     nb = _read(path)
-    NotebookClient(nb, timeout=300, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
-    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
-              if o.output_type == "error" or (o.output_type == "stream" and o.name == "stderr"
-                                              and "Traceback" in o.text)]
+    NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
+    errors = [
+        o
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.output_type == "error"
+        or (o.output_type == "stream" and o.name == "stderr" and "Traceback" in o.text)
+    ]
     assert errors == []
-    figures_shown = sum("application/vnd.plotly.v1+json" in o.get("data", {})
-                        for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    figures_shown = sum(
+        "application/vnd.plotly.v1+json" in o.get("data", {})
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+    )
     if path in LESSONS:
         assert figures_shown >= 1

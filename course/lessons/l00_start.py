@@ -19,8 +19,11 @@ def practice_choice() -> MultipleChoice:
         live,
         explanation="The documents table lists its kind as 'live blog': twenty timestamped "
         "entries, newest first.",
-        hints={title: "Look at the 'kind' column of the table above." for title in
-               documents["title"] if title != live},
+        hints={
+            title: "Look at the 'kind' column of the table above."
+            for title in documents["title"]
+            if title != live
+        },
     )
 
 

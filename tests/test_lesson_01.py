@@ -1,0 +1,89 @@
+"""Lesson 01 exercises: each accepts its right answer, rejects a wrong one, and reads the data."""
+
+from __future__ import annotations
+
+from course import data
+from course.lessons import l01_phases as l01
+
+
+def test_order_events_accepts_date_order_and_rejects_another():
+    """Does the ordering accept the events in date order and reject them reversed?"""
+    quiz = l01.order_events()
+    quiz.value = tuple(quiz.items)
+    assert quiz.submit() is True
+    quiz.value = tuple(reversed(quiz.items))
+    assert quiz.submit() is False
+
+
+def test_order_events_follows_the_events_table():
+    """Is the expected order the order of the events table's dates, one event per phase?"""
+    quiz = l01.order_events()
+    events = data.events().set_index("description")
+    rows = events.loc[quiz.items]
+    assert rows["date"].is_monotonic_increasing
+    assert rows["phase_id"].nunique() == len(quiz.items)
+    assert set(rows["date_precision"].astype(str)) == {"day"}
+
+
+def test_order_events_does_not_start_solved():
+    """Does the learner start from an order that is not already correct?"""
+    quiz = l01.order_events()
+    assert quiz.value != tuple(quiz.items)
+
+
+def test_turning_point_accepts_july_2016_and_rejects_december():
+    """Is July 2016 accepted as the end of the stalemate, and the December victory refused?"""
+    quiz = l01.pick_turning_point()
+    quiz.value = quiz.answer
+    assert quiz.submit() is True
+    december = next(option for option in quiz.options if option.startswith("22 December 2016"))
+    quiz.value = december
+    assert quiz.submit() is False
+    assert "civil war" in quiz.feedback
+
+
+def test_turning_point_answer_is_the_supply_line_event():
+    """Is the answer built from the events row on the last supply line, dated July 2016?"""
+    quiz = l01.pick_turning_point()
+    row = data.events().set_index("event_id").loc["ev089"]
+    assert quiz.answer == f"July 2016: {row['description']}"
+    assert "last rebel supply line" in row["quote"]
+
+
+def test_turning_point_has_a_hint_for_every_wrong_option_and_a_reasons_box():
+    """Does every wrong option explain itself, and is there a box for the learner's reasons?"""
+    quiz = l01.pick_turning_point()
+    assert set(quiz.hints) == set(quiz.options) - {quiz.answer}
+    assert quiz.justify_area is not None
+
+
+def test_match_phases_accepts_the_events_phases_and_rejects_a_shift():
+    """Does the matching accept each event's own phase and reject the phases shifted by one?"""
+    quiz = l01.match_phases()
+    quiz.value = tuple(quiz.answers)
+    assert quiz.submit() is True
+    quiz.value = tuple(quiz.answers[1:] + quiz.answers[:1])
+    assert quiz.submit() is False
+
+
+def test_match_phases_answers_are_phase_names_from_the_tables():
+    """Is each answer the name of the phase that the events table gives the event?"""
+    quiz = l01.match_phases()
+    events = data.events()
+    names = dict(zip(data.phases()["phase_id"], data.phases()["name"], strict=True))
+    for item, answer in zip(quiz.items, quiz.answers, strict=True):
+        description = item.split(": ", 1)[1]
+        phase_id = events.loc[events["description"] == description, "phase_id"].item()
+        assert names[phase_id] == answer
+
+
+def test_ceasefire_blame_accepts_erdogan_and_shamy_only():
+    """Are exactly the two speakers who blamed the government accepted, and a third refused?"""
+    quiz = l01.ceasefire_blame()
+    quiz.value = tuple(quiz.answers)
+    assert quiz.submit() is True
+    russian = next(option for option in quiz.options if "Russian Defence Ministry" in option)
+    quiz.value = tuple(quiz.answers) + (russian,)
+    assert quiz.submit() is False
+    quiz.value = (next(iter(quiz.answers)),)
+    assert quiz.submit() is False
