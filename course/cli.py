@@ -6,6 +6,7 @@ commands), so that everything it does can also be done from Python or a notebook
     course build          regenerate the derived files and validation fingerprints
     course validate       check every table against the data package and the course rules
     course lab-settings   install the JupyterLab settings the course needs into this environment
+    course grade ASSIGNMENT   collect, autograde in parallel, feedback, export, summary
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 __all__ = ["main"]
 
@@ -58,6 +60,40 @@ def _lab_settings(args: argparse.Namespace) -> int:
     return 0
 
 
+def _grade(args: argparse.Namespace) -> int:
+    from course.grading.pipeline import grade
+
+    try:
+        course_dir = args.course_dir or (
+            "." if Path("nbgrader_config.py").is_file() else "autograder"
+        )
+        report = grade(
+            args.assignment,
+            course_dir=course_dir,
+            zip_file=args.zip,
+            workers=args.workers,
+            force=args.force,
+            collect=not args.no_collect,
+            feedback=not args.no_feedback,
+            progress=_progress,
+        )
+    except (FileNotFoundError, ValueError, RuntimeError) as error:
+        print(f"course grade: {error}", file=sys.stderr)
+        return 1
+    counts = {}
+    for result in report.results:
+        counts[result.status] = counts.get(result.status, 0) + 1
+    print(f"\n{args.assignment}: " + ", ".join(f"{n} {status}" for status, n in counts.items()))
+    if report.summary is not None and not report.summary.empty:
+        print("\nPer question (mean score, share of students with full marks):")
+        print(report.summary.to_string(index=False))
+    if report.problems:
+        print("\nNeeds your attention:")
+        for result in report.problems:
+            print(f"  {result.student_id}: {result.message}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="course", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -70,6 +106,27 @@ def _parser() -> argparse.ArgumentParser:
     )
     lab.add_argument("--prefix", default=None, help="environment prefix (default: this one)")
     lab.set_defaults(handler=_lab_settings)
+    grade = commands.add_parser("grade", help="collect, autograde, give feedback and export")
+    grade.add_argument("assignment", help="assignment name, e.g. ps1_phases")
+    grade.add_argument(
+        "--course-dir",
+        default=None,
+        help="nbgrader course folder (default: "
+        "this folder if it has nbgrader_config.py, else ./autograder)",
+    )
+    grade.add_argument(
+        "--zip",
+        default=None,
+        help="zip of notebooks from a learning platform "
+        "(uses nbgrader zip_collect instead of the exchange)",
+    )
+    grade.add_argument(
+        "--workers", type=int, default=None, help="parallel graders (default: one per core)"
+    )
+    grade.add_argument("--force", action="store_true", help="regrade submissions already graded")
+    grade.add_argument("--no-collect", action="store_true", help="grade what is in submitted/")
+    grade.add_argument("--no-feedback", action="store_true", help="skip generate_feedback")
+    grade.set_defaults(handler=_grade)
     return parser
 
 

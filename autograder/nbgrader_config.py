@@ -1,0 +1,76 @@
+"""nbgrader configuration for the Aleppo course (the instructor's course directory).
+
+Run nbgrader commands from this folder (``cd autograder``), or use ``course grade``.
+Environment variables let one file serve a laptop, a JupyterHub and the tests:
+
+* ``NBGRADER_EXCHANGE``   the exchange folder shared by instructor and students
+                          (default ``/srv/nbgrader/exchange``);
+* ``COURSE_ID``           the course id (default ``aleppo``);
+* ``COURSE_CELL_TIMEOUT`` seconds a single cell may run while grading (default 30);
+  a cell that runs longer is interrupted and only the points that depend on it are lost.
+"""
+
+import os
+
+from course.grading.preprocessors import ExtractAnswerRecords, HideHiddenTests
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor, ClearMetadataPreprocessor
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    Execute,
+    GetGrades,
+    IgnorePattern,
+    LimitOutput,
+    SaveAutoGrades,
+)
+
+c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
+
+c.CourseDirectory.course_id = os.environ.get("COURSE_ID", "aleppo")
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+c.Exchange.root = os.environ.get("NBGRADER_EXCHANGE", "/srv/nbgrader/exchange")
+
+# Students hand in one notebook per assignment; nothing else is graded or copied back.
+c.CourseDirectory.max_file_size = 5_000  # kilobytes; bigger files are not collected
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
+                            ".course_answers.json"]
+
+# Execution limits: a runaway cell is interrupted and the notebook goes on.
+c.Execute.timeout = int(os.environ.get("COURSE_CELL_TIMEOUT", "30"))
+c.Execute.interrupt_on_timeout = True
+c.Execute.execute_retries = 0
+c.LimitOutput.max_lines = 200
+c.LimitOutput.max_traceback = 40
+
+# Rubrics for written answers sit in a hidden region of the question's task cell: students never
+# receive them, autograde restores them, and formgrader shows them to graders beside the answer.
+c.ClearHiddenTests.enforce_metadata = False
+
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# Widget answers travel in the notebook's saved widget state; hand them to the grading kernel.
+c.Autograde.autograde_preprocessors = [
+    ExtractAnswerRecords,
+    Execute,
+    IgnorePattern,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+]
+
+# Feedback tells students which check failed and why, without showing hidden test code.
+c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
+
+# zip_collect (notebooks downloaded from a learning platform): files named
+# "<student id>_<anything>_ps1_phases.ipynb" (Canvas-style) or "<student id>_ps1_phases.ipynb".
+# Adapt this pattern to your platform's download names; see autograder/README.md.
+c.FileNameCollectorPlugin.named_regexp = (
+    r".*/(?P<student_id>[^/_]+)_(?:[^/]*_)?(?P<file_id>ps\d_[a-z]+\.ipynb)$"
+)
+
+# Late submissions keep their timestamp and are flagged in the gradebook and the export; the
+# course applies no automatic penalty ("zero" would give late work no points).
+c.LateSubmissionPlugin.penalty_method = "none"
