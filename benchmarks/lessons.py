@@ -24,7 +24,9 @@ IMPORT = re.compile(r"^\s*(import \S+|from \S+ import .+)$", re.MULTILINE)
 
 
 def _imports_only(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    lines = [m.group(1) for c in nb.cells if c.cell_type == "code" for m in IMPORT.finditer(c.source)]
+    lines = [
+        m.group(1) for c in nb.cells if c.cell_type == "code" for m in IMPORT.finditer(c.source)
+    ]
     twin = nbformat.v4.new_notebook(metadata=nb.metadata)
     twin.cells = [nbformat.v4.new_code_cell("\n".join(dict.fromkeys(lines)))]
     return twin
@@ -32,8 +34,9 @@ def _imports_only(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 def _run(nb: nbformat.NotebookNode) -> float:
     start = time.perf_counter()
-    NotebookClient(nb, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
+    ).execute()
     return time.perf_counter() - start
 
 
