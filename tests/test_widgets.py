@@ -150,8 +150,8 @@ def test_hint_explains_a_specific_wrong_option():
     assert "northern route" in quiz.feedback
 
 
-def test_radio_selection_sets_value_like_a_keyboard_would():
-    """Does choosing a radio option (arrow keys or click) update value, and vice versa?"""
+def test_option_buttons_set_value_like_a_click_or_keypress():
+    """Does choosing an option button (click, or Space on it) update value, and vice versa?"""
     quiz = _choice()
     quiz.control.value = "July 2016"
     assert quiz.value == "July 2016"
@@ -169,16 +169,22 @@ def test_ticking_checkboxes_sets_value_in_option_order():
     assert [box.value for box in quiz.boxes] == [False, False, True]
 
 
-def test_move_buttons_reorder_the_selected_item():
-    """Do Move up / Move down (Enter on the buttons) reorder the selected item?"""
+def test_up_and_down_buttons_reorder_items():
+    """Do each item's Up and Down buttons (Enter on them) move that item?"""
     quiz = Ordering("or", "Order", ["a", "b", "c"], start=["c", "a", "b"])
-    quiz.listbox.value = "c"
-    quiz.down_button.click()
-    quiz.down_button.click()
+    _row_button(quiz, 0, "Down").click()
+    _row_button(quiz, 1, "Down").click()
     assert quiz.value == ("a", "b", "c")
     assert quiz.submit() is True
-    quiz.up_button.click()
+    _row_button(quiz, 2, "Up").click()
     assert quiz.value == ("a", "c", "b")
+    assert _row_button(quiz, 0, "Up").disabled  # nothing above the first item
+
+
+def _row_button(quiz, position, name):
+    return [
+        b for b in quiz.rows.children[position].children if getattr(b, "description", "") == name
+    ][0]
 
 
 def test_ordering_never_starts_solved():

@@ -34,7 +34,7 @@ def practice_order() -> Ordering:
     return Ordering(
         "00-practice-order",
         "Practice: put these documents in order of the last day they cover, earliest first. "
-        "Select one with the arrow keys, then press Move up or Move down.",
+        "Use the Up and Down buttons beside each title.",
         list(documents["title"]),
         explanation="The 'period_end' column of the documents table gives the order.",
     )

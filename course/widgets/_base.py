@@ -11,7 +11,8 @@ Code drives an exercise exactly as a click does::
 
 Feedback is text first ("Correct." / "Not yet."), never colour alone, and sits in an
 ``aria-live`` region so that screen readers announce it. Every control is a standard
-ipywidgets input with a ``description`` label, so Tab, arrow keys, Space and Enter work.
+ipywidgets input with a ``description`` label. Inside JupyterLab the arrow keys belong to the
+notebook (they move between cells), so every exercise can be done with Tab, Space and Enter.
 """
 
 from __future__ import annotations

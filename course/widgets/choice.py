@@ -1,4 +1,4 @@
-"""Exercises where the learner picks options: one (radio buttons) or several (checkboxes)."""
+"""Exercises where the learner picks options: one (toggle buttons) or several (checkboxes)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ __all__ = ["MultipleChoice", "MultiSelect"]
 
 
 class MultipleChoice(Exercise):
-    """One correct option among several, shown as radio buttons.
+    """One correct option among several, shown as a row of toggle buttons.
 
     ``value`` is the chosen option (a string) or ``None``. ``hints`` maps a wrong option to the
     feedback that explains why it is wrong. Pass ``justify="Why?"`` to add a text box for
@@ -44,14 +44,18 @@ class MultipleChoice(Exercise):
         super().__init__(exercise_id, prompt, **kwargs)
 
     def _build_control(self) -> widgets.Widget:
-        radio = widgets.RadioButtons(
+        # Toggle buttons rather than radio buttons: inside JupyterLab the arrow keys belong to
+        # the notebook (they move between cells), while Tab, Space and Enter reach buttons.
+        toggles = widgets.ToggleButtons(
             options=self.options,
             value=None,
             description="Answer",
-            layout=widgets.Layout(width="max-content"),
+            tooltips=self.options,
+            style={"button_width": "auto"},
+            layout=widgets.Layout(display="flex", flex_flow="row wrap"),
         )
-        radio.observe(lambda change: self._set_from_control(change["new"]), "value")
-        return radio
+        toggles.observe(lambda change: self._set_from_control(change["new"]), "value")
+        return toggles
 
     def _coerce(self, value: Any) -> Any:
         if value not in self.options:

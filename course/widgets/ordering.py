@@ -1,7 +1,8 @@
-"""Put items in order: a list box with Move up / Move down buttons (arrows, Tab, Enter)."""
+"""Put items in order: each item has its own Up and Down buttons (Tab, then Enter or Space)."""
 
 from __future__ import annotations
 
+import html
 import random
 from collections.abc import Sequence
 from typing import Any
@@ -20,8 +21,8 @@ class Ordering(Exercise):
     ``items`` is the correct order. The learner starts from ``start`` (default: a shuffle fixed
     by the exercise id, never already correct). In a graded exercise ``items`` is simply the
     starting order; the correct order belongs in the assignment's hidden tests. ``value`` is a
-    tuple of every item in the learner's current order. Select an item with the arrow keys,
-    then press Move up or Move down.
+    tuple of every item in the learner's current order. Each item has its own Up and Down
+    buttons.
     """
 
     kind = "ordering"
@@ -50,30 +51,44 @@ class Ordering(Exercise):
         self.value = self.start
 
     def _build_control(self) -> widgets.Widget:
-        self.listbox = widgets.Select(
-            options=list(self.start),
-            rows=len(self.items),
-            description="Order",
-            layout=widgets.Layout(width="95%"),
-        )
-        self.up_button = widgets.Button(description="Move up", icon="arrow-up")
-        self.down_button = widgets.Button(description="Move down", icon="arrow-down")
-        self.up_button.on_click(lambda _button: self.move(-1))
-        self.down_button.on_click(lambda _button: self.move(+1))
-        return widgets.VBox([self.listbox, widgets.HBox([self.up_button, self.down_button])])
+        # One row per item with its own Up and Down buttons: Tab reaches every button and
+        # Enter or Space presses it (JupyterLab keeps the arrow keys for moving between cells).
+        self.rows = widgets.VBox()
+        self._render(self.start)
+        return self.rows
 
-    def move(self, step: int) -> None:
-        """Move the selected item one place up (-1) or down (+1), as the buttons do."""
-        selected = self.listbox.value
-        if selected is None:
-            self._show("", "Select an item first, then move it.")
-            return
+    def _render(self, order: tuple[str, ...] | list[str]) -> None:
+        rows = []
+        for position, item in enumerate(order):
+            up = widgets.Button(
+                description="Up",
+                icon="arrow-up",
+                tooltip=f"Move up: {item}",
+                layout=widgets.Layout(width="auto"),
+                disabled=position == 0,
+            )
+            down = widgets.Button(
+                description="Down",
+                icon="arrow-down",
+                tooltip=f"Move down: {item}",
+                layout=widgets.Layout(width="auto"),
+                disabled=position == len(order) - 1,
+            )
+            up.on_click(lambda _b, i=position: self.move(i, -1))
+            down.on_click(lambda _b, i=position: self.move(i, +1))
+            label = widgets.HTML(
+                f"<span>{position + 1}. {html.escape(item)}</span>",
+                layout=widgets.Layout(flex="1 1 auto"),
+            )
+            rows.append(widgets.HBox([up, down, label]))
+        self.rows.children = rows
+
+    def move(self, position: int, step: int) -> None:
+        """Move the item at ``position`` one place up (-1) or down (+1), as its buttons do."""
         order = list(self.value)
-        index = order.index(selected)
-        target = min(max(index + step, 0), len(order) - 1)
-        order.insert(target, order.pop(index))
+        target = min(max(position + step, 0), len(order) - 1)
+        order.insert(target, order.pop(position))
         self.value = tuple(order)
-        self.listbox.value = selected
 
     def _coerce(self, value: Any) -> Any:
         value = tuple(value)
@@ -82,10 +97,7 @@ class Ordering(Exercise):
         return value
 
     def _show_value(self, value: Any) -> None:
-        selected = self.listbox.value
-        self.listbox.options = list(value or self.start)
-        if selected in self.listbox.options:
-            self.listbox.value = selected
+        self._render(tuple(value or self.start))
 
     def _empty_value(self) -> Any:
         return self.start
