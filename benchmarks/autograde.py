@@ -30,6 +30,7 @@ from nbclient import NotebookClient
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from course.grading.preprocessors import ExtractAnswerRecords  # noqa: E402
 from tests.classroom import fill, save_widget_answer  # noqa: E402
 from tests.test_grading import RIGHT, _right_order  # noqa: E402
 
@@ -63,6 +64,8 @@ def main() -> None:
         raw = []
         for _ in range(3):
             nb = nbformat.read(answered, as_version=4)
+            # what autograde does first: hand the saved widget answers to the kernel
+            ExtractAnswerRecords().preprocess(nb, {"metadata": {"path": tmp}})
             start = time.perf_counter()
             NotebookClient(
                 nb, kernel_name="python3", timeout=120, resources={"metadata": {"path": tmp}}

@@ -7,6 +7,7 @@ commands), so that everything it does can also be done from Python or a notebook
     course validate       check every table against the data package and the course rules
     course lab-settings   install the JupyterLab settings the course needs into this environment
     course grade ASSIGNMENT   collect, autograde in parallel, feedback, export, summary
+    course bundle DIR     write the student-facing tree, proven free of solutions
 """
 
 from __future__ import annotations
@@ -94,6 +95,17 @@ def _grade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bundle(args: argparse.Namespace) -> int:
+    from course.bundle import BundleLeak, bundle
+
+    try:
+        bundle(args.target, course_dir=args.course_dir, progress=_progress)
+    except (BundleLeak, FileExistsError, FileNotFoundError) as error:
+        print(f"course bundle: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="course", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -127,6 +139,14 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--no-collect", action="store_true", help="grade what is in submitted/")
     grade.add_argument("--no-feedback", action="store_true", help="skip generate_feedback")
     grade.set_defaults(handler=_grade)
+    bundle = commands.add_parser("bundle", help="write the student bundle for Binder")
+    bundle.add_argument("target", help="new folder to write the bundle to")
+    bundle.add_argument(
+        "--course-dir",
+        default=None,
+        help="nbgrader course folder (default: autograder/ in the repository)",
+    )
+    bundle.set_defaults(handler=_bundle)
     return parser
 
 

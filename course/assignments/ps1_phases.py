@@ -15,6 +15,11 @@ def order_events() -> Ordering:
     events = data.events().set_index("event_id").loc[list(ORDER_EVENTS)]
     items = [f"{row.place or 'Aleppo'}: {row.description}" for row in events.itertuples()]
     start = [items[i] for i in (2, 0, 3, 1)]
-    return Ordering("ps1-order-events", "Put these events in the order they happened, "
-                    "earliest first. Then press Check and save the notebook.", start,
-                    start=start, graded=True)
+    return Ordering(
+        "ps1-order-events",
+        "Put these events in the order they happened, "
+        "earliest first. Then press Check and save the notebook.",
+        start,
+        start=start,
+        graded=True,
+    )

@@ -15,5 +15,6 @@ def rewrite_origin() -> MultipleChoice:
         "ps2-rewrite-origin",
         "The rewrite (ap_rewrite) names no author and no source. Which document was it made "
         "from? Compare the texts, choose, press Check, then save the notebook.",
-        titles, graded=True,
+        titles,
+        graded=True,
     )

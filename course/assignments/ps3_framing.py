@@ -10,12 +10,21 @@ LABELS = ("neutral description", "attributed claim", "loaded label in the writer
 
 # (doc_id, exact sentence) – the hidden test checks each label against the framing lexicon.
 SENTENCES = (
-    ("bbc_live", "A statement quoted by the Interfax news agency said government forces had "
-                 "\"crossed the canal from the east and liberated the Sukkari district.\""),
-    ("ap_2024", "Residents fled neighbourhoods on the city's edge because of missiles and "
-                "gunfire, according to witnesses in Aleppo."),
-    ("wp_battle", "Islamic extremists and foreign fighters, many of whom were experienced and "
-                  "came from the ongoing insurgency in neighboring Iraq, joined the battle."),
+    (
+        "bbc_live",
+        "A statement quoted by the Interfax news agency said government forces had "
+        '"crossed the canal from the east and liberated the Sukkari district."',
+    ),
+    (
+        "ap_2024",
+        "Residents fled neighbourhoods on the city's edge because of missiles and "
+        "gunfire, according to witnesses in Aleppo.",
+    ),
+    (
+        "wp_battle",
+        "Islamic extremists and foreign fighters, many of whom were experienced and "
+        "came from the ongoing insurgency in neighboring Iraq, joined the battle.",
+    ),
     ("ap_2024", "Syrian government authorities diverted traffic from that highway Thursday."),
 )
 
@@ -25,6 +34,7 @@ def classify_sentences() -> SentenceClassifier:
     return SentenceClassifier(
         "ps3-classify-sentences",
         "For each sentence, choose how it frames what it reports. Press Check, then save.",
-        [f"{sentence} ({doc_id})" for doc_id, sentence in SENTENCES], list(LABELS),
+        [f"{sentence} ({doc_id})" for doc_id, sentence in SENTENCES],
+        list(LABELS),
         graded=True,
     )

@@ -33,7 +33,7 @@ from typing import Any
 import nbformat
 import pandas as pd
 
-__all__ = ["GradeReport", "StudentResult", "grade", "question_summary"]
+__all__ = ["GradeReport", "StudentResult", "grade", "question_summary", "run_nbgrader"]
 
 Progress = Callable[[str], object]
 
@@ -75,7 +75,8 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _nbgrader(course_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_nbgrader(course_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run an nbgrader command in ``course_dir``; raise with its error output if it fails."""
     command = [str(Path(sys.executable).parent / "nbgrader"), *args]
     result = subprocess.run(command, cwd=course_dir, env=_env(), text=True, capture_output=True)
     if result.returncode != 0:
@@ -304,7 +305,7 @@ def grade(
 
     if not (course_dir / "release" / assignment).is_dir():
         progress(f"Generating {assignment} (nbgrader generate_assignment) ...")
-        _nbgrader(course_dir, "generate_assignment", assignment, "--force")
+        run_nbgrader(course_dir, "generate_assignment", assignment, "--force")
 
     if zip_file is not None:
         archive = course_dir / "downloaded" / assignment / "archive"
@@ -313,10 +314,10 @@ def grade(
             raise ValueError(f"{zip_file} is not a zip file.")
         shutil.copy2(zip_file, archive / Path(zip_file).name)
         progress(f"Collecting from {Path(zip_file).name} (nbgrader zip_collect) ...")
-        _nbgrader(course_dir, "zip_collect", assignment, "--force")
+        run_nbgrader(course_dir, "zip_collect", assignment, "--force")
     elif collect:
         progress("Collecting from the exchange (nbgrader collect --update) ...")
-        _nbgrader(course_dir, "collect", assignment, "--update")
+        run_nbgrader(course_dir, "collect", assignment, "--update")
 
     submitted = course_dir / "submitted"
     students = sorted(p.parent.name for p in submitted.glob(f"*/{assignment}") if p.is_dir())
@@ -362,9 +363,9 @@ def grade(
 
     if feedback:
         progress("Generating feedback without hidden tests (nbgrader generate_feedback) ...")
-        _nbgrader(course_dir, "generate_feedback", assignment)
+        run_nbgrader(course_dir, "generate_feedback", assignment)
     report.grades_csv = reports / f"{assignment}-grades.csv"
-    _nbgrader(course_dir, "export", "--to", str(report.grades_csv))
+    run_nbgrader(course_dir, "export", "--to", str(report.grades_csv))
     progress(f"Grades exported to {report.grades_csv.relative_to(course_dir)}")
 
     grades = pd.read_csv(report.grades_csv)
