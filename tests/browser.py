@@ -138,10 +138,19 @@ def wait_idle(page, timeout: float = 180_000) -> None:
 
 
 def run_all(page) -> None:
-    """Run → Run All Cells, through the menu as a person would, then wait for the kernel."""
-    page.click("text=Run >> nth=0")
-    page.click(".lm-Menu-content >> text=Run All Cells")
-    time.sleep(1)
+    """Restart the kernel and run all cells (the toolbar's ⏩ button), then wait until done.
+
+    A fresh kernel each time makes the run independent of earlier tests. The wait has two
+    steps: first until a cell shows it is running ``[*]``, then until none does.
+    """
+    page.locator("[data-command='notebook:restart-run-all']").first.click()
+    page.locator(".jp-Dialog .jp-mod-accept").click()  # "Restart"
+    page.wait_for_function(
+        """() => [...document.querySelectorAll(
+              '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputPrompt')]
+              .some(p => p.textContent.includes('*'))""",
+        timeout=120_000,
+    )
     wait_idle(page)
 
 

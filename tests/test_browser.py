@@ -7,6 +7,7 @@ missing browser is a failure: CI installs it and must run these tests.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -38,8 +39,8 @@ if REASON and os.environ.get("CI"):
 if REASON:
     pytest.skip(REASON, allow_module_level=True)
 
-from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402, I001
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 LESSONS = sorted(p.name for p in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 BIN = Path(sys.executable).parent
@@ -139,16 +140,19 @@ def test_exercise_by_keyboard_alone(lab, page):
     """Can an exercise be completed with Tab, Space and Enter only (no mouse, no arrows)?"""
     exercise = _first_exercise(page, lab)
     options = exercise.locator(".widget-toggle-buttons button")
+    selected = re.compile(r"\bmod-active\b")
     # A keyboard user tabs through the page to the first option; start the test there.
     options.first.focus()
     page.keyboard.press("Space")  # choose the first option: wrong
-    page.keyboard.press("Tab")  # on through the options ...
-    page.keyboard.press("Tab")
-    page.keyboard.press("Tab")
-    page.keyboard.press("Tab")  # ... to the fifth: the live page
+    expect(options.nth(0)).to_have_class(selected)  # as a person waits to see it chosen
+    for _ in range(4):
+        page.keyboard.press("Tab")  # on to the fifth option: the live page
+    expect(options.nth(4)).to_be_focused()
     page.keyboard.press("Space")
-    for _ in range(len(options.all()) - 4):
+    expect(options.nth(4)).to_have_class(selected)
+    for _ in range(options.count() - 4):
         page.keyboard.press("Tab")  # past the remaining options to Check
+    expect(exercise.locator("button", has_text="Check")).to_be_focused()
     page.keyboard.press("Enter")
     screenshot(page, "exercise-by-keyboard")
     expect_feedback(exercise, "Correct.")
