@@ -116,5 +116,36 @@ def save_widget_answer(
     nbformat.write(nb, path)
 
 
+# ps1_phases answered right: every autograded point (9 of 13; 4 are graded by hand).
+RIGHT = {
+    "q1-answer": 'siege_events = events[events["phase_id"] == "y2016_siege"].sort_values("date")',
+    "q2-answer": 'phase_counts = events.groupby("phase_id").size()',
+    "q3-answer": (
+        'fig = px.bar(x=phase_counts.index, y=phase_counts.values, title="Events",\n'
+        '             labels={"x": "Phase", "y": "Events"})'
+    ),
+}
+
+
+def right_order() -> list[str]:
+    """The right answer to ps1's ordering widget, from the events table."""
+    from course import data
+    from course.assignments import ps1_phases as ps1
+
+    chosen = data.events().set_index("event_id").loc[list(ps1.ORDER_EVENTS)].sort_values("date")
+    return [f"{row.place or 'Aleppo'}: {row.description}" for row in chosen.itertuples()]
+
+
+def answer_all(path: Path) -> None:
+    """Answer every autograded question of ps1_phases right."""
+    fill(path, RIGHT)
+    save_widget_answer(path, "ps1-order-events", right_order())
+
+
+def answer_partly(path: Path) -> None:
+    """Answer only ps1's first question (3 autograded points)."""
+    fill(path, {"q1-answer": RIGHT["q1-answer"]})
+
+
 def read_json(path: Path) -> object:
     return json.loads(path.read_text(encoding="utf-8"))

@@ -191,7 +191,8 @@ def test_fresh_environment_from_binder_runs_every_notebook(student_bundle, tmp_p
     subprocess.run(
         [*pip, "-r", str(student_bundle / "binder" / "requirements.txt")], check=True, timeout=1800
     )
-    subprocess.run([*pip, "--no-deps", str(student_bundle)], check=True, timeout=600)
+    # As binder/postBuild does: editable, so the package finds the datasets beside it.
+    subprocess.run([*pip, "--no-deps", "-e", str(student_bundle)], check=True, timeout=600)
     subprocess.run([str(venv / "bin" / "course"), "lab-settings"], check=True)
     runner = (
         "import sys, nbformat\n"
@@ -210,7 +211,6 @@ def test_fresh_environment_from_binder_runs_every_notebook(student_bundle, tmp_p
     env = {
         **os.environ,
         "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}",
-        "COURSE_DATASETS": str(student_bundle / "datasets"),
     }
     env.pop("PYTHONPATH", None)
     result = subprocess.run(

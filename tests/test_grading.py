@@ -19,34 +19,22 @@ import pandas as pd
 import pytest
 
 from course import data
-from course.assignments import ps1_phases as ps1
 from course.grading.pipeline import grade
-from tests.classroom import Student, base_env, fill, nbgrader, save_widget_answer
+from tests.classroom import (
+    RIGHT,
+    Student,
+    answer_all,
+    base_env,
+    fill,
+    nbgrader,
+    right_order,
+    save_widget_answer,
+)
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow
 ASSIGNMENT = "ps1_phases"
 AUTOGRADED_POINTS = 9.0  # 13 points in all, 4 of them graded by hand
-
-RIGHT = {
-    "q1-answer": 'siege_events = events[events["phase_id"] == "y2016_siege"].sort_values("date")',
-    "q2-answer": 'phase_counts = events.groupby("phase_id").size()',
-    "q3-answer": (
-        'fig = px.bar(x=phase_counts.index, y=phase_counts.values, title="Events",\n'
-        '             labels={"x": "Phase", "y": "Events"})'
-    ),
-}
-
-
-def _right_order() -> list[str]:
-    chosen = data.events().set_index("event_id").loc[list(ps1.ORDER_EVENTS)].sort_values("date")
-    return [f"{row.place or 'Aleppo'}: {row.description}" for row in chosen.itertuples()]
-
-
-def _answer_all(path: Path) -> None:
-    fill(path, RIGHT)
-    save_widget_answer(path, "ps1-order-events", _right_order())
-
 
 def _set_test_cells(path: Path, source: str, *, delete: bool = False) -> None:
     nb = nbformat.read(path, as_version=4)
@@ -62,18 +50,18 @@ def _set_test_cells(path: Path, source: str, *, delete: bool = False) -> None:
 
 # What each simulated student does to their notebook before submitting.
 STUDENTS = {
-    "perfect": _answer_all,
+    "perfect": answer_all,
     "blank": lambda path: None,
     "partial": lambda path: fill(path, {"q1-answer": RIGHT["q1-answer"]}),
     "edits-tests": lambda path: _set_test_cells(path, "pass  # all good"),
     "deletes-tests": lambda path: _set_test_cells(path, "", delete=True),
     "endless-loop": lambda path: (
-        _answer_all(path),
+        answer_all(path),
         fill(path, {"q1-answer": "while True:\n    pass"}),
     ),
     "kernel-crash": lambda path: fill(path, {"q1-answer": "import os\nos._exit(1)"}),
     "output-flood": lambda path: (
-        _answer_all(path),
+        answer_all(path),
         fill(
             path,
             {
@@ -87,7 +75,7 @@ STUDENTS = {
     "renamed": lambda path: path.rename(path.with_name("ps1_phases (1).ipynb")),
     "missing": lambda path: path.unlink(),
     "deletes-files": lambda path: (
-        _answer_all(path),
+        answer_all(path),
         fill(
             path,
             {
@@ -99,7 +87,7 @@ STUDENTS = {
         ),
     ),
     "tampered": lambda path: (
-        _answer_all(path),
+        answer_all(path),
         save_widget_answer(path, "ps1-order-events", None, token=_tampered_token()),
     ),
 }
@@ -112,7 +100,7 @@ def _tampered_token() -> str:
         {
             "exercise_id": "ps1-order-events",
             "kind": "ordering",
-            "value": list(reversed(_right_order())),
+            "value": list(reversed(right_order())),
             "correct": None,
             "attempts": 1,
             "justification": "",
@@ -120,12 +108,12 @@ def _tampered_token() -> str:
         }
     )
     # A student opens the .ipynb in a text editor and pastes in the right order.
-    wrong = list(reversed(_right_order()))
+    wrong = list(reversed(right_order()))
     import json
 
     envelope = json.loads(token)
     assert envelope["record"]["value"] == wrong
-    envelope["record"]["value"] = _right_order()
+    envelope["record"]["value"] = right_order()
     return json.dumps(envelope)
 
 
@@ -158,7 +146,7 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     nbgrader("db", "assignment", "add", ASSIGNMENT, f"--duedate={due}", cwd=course_dir, env=env)
     late = Student("late", root / "home" / "late", exchange)
     late.fetch(ASSIGNMENT)
-    _answer_all(late.notebook(ASSIGNMENT))
+    answer_all(late.notebook(ASSIGNMENT))
     late.submit(ASSIGNMENT)
 
     messages: list[str] = []
@@ -397,7 +385,7 @@ def test_lms_zip_is_collected_with_zip_collect(course, tmp_path):
 
 
 WIDGET_ANSWERS = {
-    "ps1_phases": lambda: {"ps1-order-events": _right_order()},
+    "ps1_phases": lambda: {"ps1-order-events": right_order()},
     "ps2_sources": lambda: {
         "ps2-rewrite-origin": data.documents().set_index("doc_id").loc["ap_2024", "title"]
     },
