@@ -51,8 +51,15 @@ def shared_python() -> str:
         if not Path(candidate).exists():
             continue
         probe = subprocess.run(
-            ["runuser", "-u", "nobody", "--", candidate, "-c",
-             "import sys, venv; sys.exit(sys.version_info[:2] != (3, 11))"],
+            [
+                "runuser",
+                "-u",
+                "nobody",
+                "--",
+                candidate,
+                "-c",
+                "import sys, venv; sys.exit(sys.version_info[:2] != (3, 11))",
+            ],
             capture_output=True,
         )
         if probe.returncode == 0:
@@ -106,13 +113,15 @@ class Hub:
 
     def api(self, method: str, path: str, **kwargs) -> requests.Response:
         headers = {"Authorization": f"token {DRIVER_TOKEN}"}
-        return requests.request(method, f"{self.url}/hub/api{path}", headers=headers,
-                                timeout=60, **kwargs)
+        return requests.request(
+            method, f"{self.url}/hub/api{path}", headers=headers, timeout=60, **kwargs
+        )
 
     def token_for(self, name: str) -> str:
         """A token for ``name``, as the hub gives a logged-in user: it carries their roles."""
-        response = self.api("POST", f"/users/{name}/tokens",
-                            json={"note": "course hub test", "expires_in": 7200})
+        response = self.api(
+            "POST", f"/users/{name}/tokens", json={"note": "course hub test", "expires_in": 7200}
+        )
         response.raise_for_status()
         return response.json()["token"]
 
@@ -133,8 +142,14 @@ class UserSession:
 
     def request(self, method: str, path: str, **kwargs) -> requests.Response:
         headers = {"Authorization": f"token {self.token}"}
-        return requests.request(method, f"{self.hub.url}{path}", headers=headers,
-                                allow_redirects=False, timeout=300, **kwargs)
+        return requests.request(
+            method,
+            f"{self.hub.url}{path}",
+            headers=headers,
+            allow_redirects=False,
+            timeout=300,
+            **kwargs,
+        )
 
     # --- the hub ----------------------------------------------------------------------------
     def start_server(self, *, timeout: float = 180) -> float:
@@ -175,8 +190,11 @@ class UserSession:
         self._assignment_action("submit", assignment)
 
     def _assignment_action(self, action: str, assignment: str) -> None:
-        response = self.server("POST", f"/assignments/{action}",
-                               data={"course_id": COURSE_ID, "assignment_id": assignment})
+        response = self.server(
+            "POST",
+            f"/assignments/{action}",
+            data={"course_id": COURSE_ID, "assignment_id": assignment},
+        )
         response.raise_for_status()
         body = response.json()
         assert body["success"], f"{self.name} {action} {assignment}: {body.get('value')}"
@@ -188,21 +206,38 @@ class UserSession:
         local = workdir / f"{self.name}-{Path(path).name}"
         nbformat.write(nbformat.from_dict(response.json()["content"]), local)
         change(local)
-        saved = self.server("PUT", f"/api/contents/{path}", json={
-            "type": "notebook", "format": "json",
-            "content": json.loads(local.read_text(encoding="utf-8")),
-        })
+        saved = self.server(
+            "PUT",
+            f"/api/contents/{path}",
+            json={
+                "type": "notebook",
+                "format": "json",
+                "content": json.loads(local.read_text(encoding="utf-8")),
+            },
+        )
         assert saved.status_code in (200, 201), saved.text
 
     def run_code(self, code: str, *, timeout: float = 300) -> dict:
-        """Start a kernel on this user's server, run ``code`` over its websocket, stop it."""
-        response = self.server("POST", "/api/kernels", json={"name": "python3"})
-        assert response.status_code == 201, response.text
-        kernel_id = response.json()["id"]
-        try:
-            return asyncio.run(_execute(self, kernel_id, code, timeout))
-        finally:
-            self.server("DELETE", f"/api/kernels/{kernel_id}")
+        """Start a kernel on this user's server, run ``code`` over its websocket, stop it.
+
+        If the websocket drops (JupyterLab would reconnect), the code runs once more in a new
+        kernel; ``dropped`` in the result counts the drops, so a report can show them.
+        """
+        deadline = time.monotonic() + timeout
+        dropped = 0
+        while True:
+            response = self.server("POST", "/api/kernels", json={"name": "python3"})
+            assert response.status_code == 201, response.text
+            kernel_id = response.json()["id"]
+            try:
+                result = asyncio.run(_execute(self, kernel_id, code, deadline - time.monotonic()))
+                return {**result, "dropped": dropped}
+            except ConnectionError:
+                dropped += 1
+                if dropped > 1:
+                    raise
+            finally:
+                self.server("DELETE", f"/api/kernels/{kernel_id}")
 
     # --- formgrader, the course's hub service ------------------------------------------------
     def formgrader(self, method: str, path: str, **kwargs) -> requests.Response:
@@ -218,24 +253,51 @@ async def _execute(session: UserSession, kernel_id: str, code: str, timeout: flo
     request = HTTPRequest(
         f"{ws_url}/user/{session.name}/api/kernels/{kernel_id}/channels",
         headers={"Authorization": f"token {session.token}"},
-        connect_timeout=60, request_timeout=timeout,
+        connect_timeout=60,
+        request_timeout=timeout,
     )
     connection = await websocket_connect(request)
     msg_id = uuid.uuid4().hex
-    connection.write_message(json.dumps({
-        "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": session.name,
-                   "session": uuid.uuid4().hex, "version": "5.3", "date": ""},
-        "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-        "content": {"code": code, "silent": False, "store_history": False,
-                    "user_expressions": {}, "allow_stdin": False, "stop_on_error": True},
-    }))
+    connection.write_message(
+        json.dumps(
+            {
+                "header": {
+                    "msg_id": msg_id,
+                    "msg_type": "execute_request",
+                    "username": session.name,
+                    "session": uuid.uuid4().hex,
+                    "version": "5.3",
+                    "date": "",
+                },
+                "parent_header": {},
+                "metadata": {},
+                "channel": "shell",
+                "buffers": [],
+                "content": {
+                    "code": code,
+                    "silent": False,
+                    "store_history": False,
+                    "user_expressions": {},
+                    "allow_stdin": False,
+                    "stop_on_error": True,
+                },
+            }
+        )
+    )
     result: dict = {"status": None, "stdout": "", "error": None}
+    idle = False  # output arrives on IOPub, which may lag behind the reply on the shell channel
     deadline = time.monotonic() + timeout
     try:
-        while time.monotonic() < deadline:
-            raw = await asyncio.wait_for(connection.read_message(), deadline - time.monotonic())
+        while result["status"] is None or not idle:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"{session.name}: no execute_reply within {timeout} s")
+            raw = await asyncio.wait_for(connection.read_message(), left)
             if raw is None:
-                raise ConnectionError(f"{session.name}: the kernel websocket closed")
+                raise ConnectionError(
+                    f"{session.name}: the kernel websocket closed (code "
+                    f"{connection.close_code}, reason {connection.close_reason!r})"
+                )
             message = json.loads(raw)
             if message.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
@@ -244,10 +306,11 @@ async def _execute(session: UserSession, kernel_id: str, code: str, timeout: flo
                 result["stdout"] += content["text"]
             elif kind == "error":
                 result["error"] = f"{content['ename']}: {content['evalue']}"
+            elif kind == "status" and content.get("execution_state") == "idle":
+                idle = True
             elif kind == "execute_reply":
                 result["status"] = content["status"]
-                return result
-        raise TimeoutError(f"{session.name}: no execute_reply within {timeout} s")
+        return result
     finally:
         connection.close()
 
@@ -286,12 +349,16 @@ def course_hub(people: dict[str, str], *, progress=print) -> Iterator[Hub]:
             settings.pop(key, None)
         progress("hub test: setting up the machine with setup-single-server.sh ...")
         setup = subprocess.run(
-            ["bash", str(HUB_DIR / "setup-single-server.sh")], env=settings,
-            capture_output=True, text=True, timeout=1800,
+            ["bash", str(HUB_DIR / "setup-single-server.sh")],
+            env=settings,
+            capture_output=True,
+            text=True,
+            timeout=1800,
         )
         if setup.returncode != 0:
-            raise AssertionError(f"setup-single-server.sh failed:\n{setup.stdout[-3000:]}\n"
-                                 f"{setup.stderr[-3000:]}")
+            raise AssertionError(
+                f"setup-single-server.sh failed:\n{setup.stdout[-3000:]}\n{setup.stderr[-3000:]}"
+            )
         (root / "hub").mkdir()
         port = free_port()
         overlay = root / "hub" / "jupyterhub_config.py"
@@ -315,7 +382,10 @@ def course_hub(people: dict[str, str], *, progress=print) -> Iterator[Hub]:
         with open(log, "wb") as handle:
             process = subprocess.Popen(
                 [str(root / "opt" / "env" / "bin" / "jupyterhub"), "-f", str(overlay)],
-                cwd=root / "hub", env=settings, stdout=handle, stderr=subprocess.STDOUT,
+                cwd=root / "hub",
+                env=settings,
+                stdout=handle,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
         hub = Hub(f"http://127.0.0.1:{port}", root, root / "exchange", log, process, python)
@@ -340,10 +410,18 @@ def course_hub(people: dict[str, str], *, progress=print) -> Iterator[Hub]:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
         remove_test_accounts()
+        if (root / "hub" / "hub.log").exists():  # the hub's and every server's log, for CI
+            artifacts = REPO / "test-artifacts"
+            artifacts.mkdir(exist_ok=True)
+            shutil.copy(root / "hub" / "hub.log", artifacts / "hub.log")
         shutil.rmtree(root, ignore_errors=True)
 
 
 def as_user(hub: Hub, name: str, code: str) -> subprocess.CompletedProcess[str]:
     """Run Python ``code`` as the Unix account ``name`` (what a user's terminal could do)."""
-    return subprocess.run(["runuser", "-u", name, "--", hub.python, "-I", "-c", code],
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        ["runuser", "-u", name, "--", hub.python, "-I", "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )

@@ -146,6 +146,8 @@ c.Spawner.environment = {
     # nbgrader_config.py and jupyter_server_config.json for everyone (see below).
     "JUPYTER_CONFIG_PATH": str(COURSE_FILES / "jupyterhub" / "all"),
 }
+# Restarting the hub (after a roster change, say) leaves everyone's server and kernels running.
+c.JupyterHub.cleanup_servers = False
 # A class logs in at once: start at most this many servers at a time, the rest wait their turn.
 c.JupyterHub.concurrent_spawn_limit = int(os.environ.get("COURSE_SPAWN_LIMIT", "20"))
 c.Spawner.start_timeout = 120
@@ -164,8 +166,11 @@ def students_without_formgrader(spawner):
     """
     groups = {group.name for group in spawner.user.groups}
     if FORMGRADE_GROUP not in groups:
-        folders = [str(COURSE_FILES / "jupyterhub" / "students"), str(COURSE_FILES / "jupyterhub" / "all")]
-        spawner.environment = {**spawner.environment, "JUPYTER_CONFIG_PATH": os.pathsep.join(folders)}
+        folders = [COURSE_FILES / "jupyterhub" / "students", COURSE_FILES / "jupyterhub" / "all"]
+        spawner.environment = {
+            **spawner.environment,
+            "JUPYTER_CONFIG_PATH": os.pathsep.join(str(folder) for folder in folders),
+        }
 
 
 c.Spawner.pre_spawn_hook = students_without_formgrader
@@ -224,7 +229,9 @@ elif not shutil.which("configurable-http-proxy"):
 
 c.JupyterHub.bind_url = os.environ.get("COURSE_HUB_URL", "http://:8000")
 c.JupyterHub.db_url = os.environ.get("COURSE_HUB_DB", "sqlite:///jupyterhub.sqlite")
-c.JupyterHub.cookie_secret_file = os.environ.get("COURSE_HUB_COOKIE_SECRET", "jupyterhub_cookie_secret")
+c.JupyterHub.cookie_secret_file = os.environ.get(
+    "COURSE_HUB_COOKIE_SECRET", "jupyterhub_cookie_secret"
+)
 
 # Shown on the hub's home page.
 c.JupyterHub.template_vars = {"announcement": json.dumps(f"Course {COURSE_ID}")[1:-1]}
