@@ -31,9 +31,13 @@ def _pins(path: Path) -> dict[str, str]:
     return pins
 
 
-def pin_problems(pyproject: Path, requirements: Path) -> list[str]:
-    """Every runtime dependency of pyproject that the pins leave out or pin outside its range."""
-    dependencies = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["dependencies"]
+def pin_problems(pyproject: Path, requirements: Path, extras: tuple[str, ...] = ()) -> list[str]:
+    """Every runtime dependency of pyproject (and of ``extras``) that the pins leave out or pin
+    outside its range."""
+    project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+    dependencies = list(project["dependencies"])
+    for extra in extras:
+        dependencies += project["optional-dependencies"][extra]
     pins = _pins(requirements)
     problems = []
     for text in dependencies:
@@ -73,6 +77,25 @@ def test_every_requirement_is_pinned_exactly():
 def test_pins_satisfy_pyproject_ranges():
     """Does each pin in binder/requirements.txt satisfy pyproject.toml's range?"""
     assert pin_problems(REPO / "pyproject.toml", BINDER / "requirements.txt") == []
+
+
+HUB_REQUIREMENTS = REPO / "autograder" / "jupyterhub" / "requirements.txt"
+# Pins the single-server hub environment may not share with Binder's: Debian 12's Python is
+# 3.11.2, and soupsieve 4.1 needs 3.11.5 or newer.
+HUB_MAY_DIFFER = {"soupsieve"}
+
+
+def test_hub_pins_satisfy_pyproject_ranges_with_jupyterhub():
+    """Does the single-server environment pin the course's dependencies and JupyterHub?"""
+    assert pin_problems(REPO / "pyproject.toml", HUB_REQUIREMENTS, extras=("hub",)) == []
+
+
+def test_hub_environment_matches_binder_except_where_python_forces_it():
+    """Do the hub and Binder run the same versions of every package they share?"""
+    binder, hub = _pins(BINDER / "requirements.txt"), _pins(HUB_REQUIREMENTS)
+    differ = {name for name in binder.keys() & hub.keys() if binder[name] != hub[name]}
+    assert differ <= HUB_MAY_DIFFER, {name: (binder[name], hub[name]) for name in differ}
+    assert set(binder) <= set(hub)
 
 
 def test_drifted_pins_are_caught(tmp_path):

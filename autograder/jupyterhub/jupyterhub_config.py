@@ -24,12 +24,13 @@ Every path and name has a default below and can be changed with an environment v
 this one file serves a real server and the course's tests (``tests/test_jupyterhub.py``).
 """
 
-import csv
 import json
 import os
 import pwd
 import shutil
 from pathlib import Path
+
+from course.roster import RosterError, read_roster
 
 c = get_config()  # noqa: F821 - provided by traitlets when JupyterHub loads this file
 
@@ -50,39 +51,12 @@ FORMGRADER_PORT = int(os.environ.get("COURSE_FORMGRADER_PORT", "9999"))
 
 FORMGRADE_GROUP = f"formgrade-{COURSE_ID}"
 STUDENT_GROUP = f"nbgrader-{COURSE_ID}"
-ROLES = ("instructor", "grader", "student")
 
 
-def read_roster(path):
-    """Return ``{role: [usernames]}`` from a CSV with the columns ``username`` and ``role``.
-
-    A row with an unknown role, a blank or duplicated username stops the hub with a message
-    that names the file and the line: a typo must not silently lock a student out.
-    """
-    people = {role: [] for role in ROLES}
-    seen = {}
-    with open(path, newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        if not reader.fieldnames or not {"username", "role"} <= set(reader.fieldnames):
-            raise SystemExit(f"{path}: the roster needs the columns 'username' and 'role'.")
-        for line, row in enumerate(reader, start=2):
-            name = (row["username"] or "").strip()
-            role = (row["role"] or "").strip().lower()
-            if not name:
-                raise SystemExit(f"{path}, line {line}: the username is blank.")
-            if role not in people:
-                raise SystemExit(
-                    f"{path}, line {line}: role {row['role']!r} for {name!r} is not one of "
-                    f"{', '.join(ROLES)}."
-                )
-            if name in seen:
-                raise SystemExit(f"{path}, line {line}: {name!r} is already on line {seen[name]}.")
-            seen[name] = line
-            people[role].append(name)
-    return people
-
-
-roster = read_roster(COURSE_ROSTER)
+try:
+    roster = read_roster(COURSE_ROSTER)
+except RosterError as error:
+    raise SystemExit(str(error)) from None
 staff = roster["instructor"] + roster["grader"]
 
 # --- Who may log in ------------------------------------------------------------------------

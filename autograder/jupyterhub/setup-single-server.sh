@@ -88,8 +88,10 @@ install -d -m 1777 "$NBGRADER_EXCHANGE"
 chmod 1777 "$NBGRADER_EXCHANGE"
 
 step "5/6 Unix accounts for the roster $COURSE_ROSTER"
-tail -n +2 "$COURSE_ROSTER" | cut -d, -f1 | tr -d ' \r' | while read -r name; do
-  [ -n "$name" ] || continue
+# The same reader the hub uses: a bad row stops here, naming the file and the line.
+usernames="$("$COURSE_HOME/env/bin/python" -m course.roster "$COURSE_ROSTER")" \
+  || fail "fix the roster and run this again."
+for name in $usernames; do
   if id "$name" >/dev/null 2>&1; then
     continue
   fi
