@@ -22,9 +22,11 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -415,6 +417,113 @@ def course_hub(people: dict[str, str], *, progress=print) -> Iterator[Hub]:
             artifacts.mkdir(exist_ok=True)
             shutil.copy(root / "hub" / "hub.log", artifacts / "hub.log")
         shutil.rmtree(root, ignore_errors=True)
+
+
+def lesson_code(path: Path) -> str:
+    """A lesson notebook's code cells as one program that prints ``lesson ran`` at the end."""
+    notebook = nbformat.read(path, as_version=4)
+    cells = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    return "\n\n".join(cells) + "\nprint('lesson ran')\n"
+
+
+class MemorySampler:
+    """Samples the resident memory of every test account's processes once a second."""
+
+    def __init__(self) -> None:
+        self.peak_total_mb = 0.0
+        self.peak_user_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> MemorySampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(1.0):
+            listing = subprocess.run(
+                ["ps", "-eo", "user:32=,rss="], capture_output=True, text=True
+            ).stdout
+            per_user: dict[str, int] = {}
+            for line in listing.splitlines():
+                user, rss = line.split()
+                if user.startswith(PREFIX) and user != GRADER_ACCOUNT:
+                    per_user[user] = per_user.get(user, 0) + int(rss)
+            if per_user:
+                self.peak_total_mb = max(self.peak_total_mb, sum(per_user.values()) / 1024)
+                self.peak_user_mb = max(self.peak_user_mb, max(per_user.values()) / 1024)
+
+
+def run_class(
+    hub: Hub,
+    instructor: UserSession,
+    names: list[str],
+    *,
+    code: str,
+    assignment: str,
+    time_limit: float,
+) -> dict:
+    """Every student in ``names`` at once: start a server, run ``code`` in a kernel, fetch
+    ``assignment``, then all press Submit at the same moment; the instructor collects.
+
+    Returns timings, peak memory and ``missing``: the students whose submission was not
+    collected. Raises if a student's step fails or the time limit passes.
+    """
+    deadline = time.monotonic() + time_limit
+    everyone_ready = threading.Barrier(len(names), timeout=time_limit)
+
+    def one_student(name: str) -> dict:
+        try:
+            session = hub.session(name)
+            spawn = session.start_server(timeout=deadline - time.monotonic())
+            began = time.monotonic()
+            ran = session.run_code(code, timeout=deadline - time.monotonic())
+            lesson = time.monotonic() - began
+            assert ran["status"] == "ok" and "lesson ran" in ran["stdout"], (name, ran["error"])
+            session.fetch(assignment)
+        except BaseException:
+            everyone_ready.abort()  # the others stop waiting; this student's error is reported
+            raise
+        everyone_ready.wait()
+        submitted_at = time.monotonic()
+        session.submit(assignment)
+        return {
+            "spawn": spawn,
+            "lesson": lesson,
+            "submit": time.monotonic() - submitted_at,
+            "dropped": ran["dropped"],
+        }
+
+    start = time.monotonic()
+    with MemorySampler() as memory, ThreadPoolExecutor(len(names)) as pool:
+        results = list(pool.map(one_student, names))
+    all_submitted = time.monotonic()
+    if all_submitted > deadline:
+        raise TimeoutError(f"the class of {len(names)} ran past its {time_limit} s limit")
+    response = instructor.formgrader("POST", f"/assignment/{assignment}/collect")
+    assert response.status_code == 200 and response.json()["success"], response.text
+    collected_at = time.monotonic()
+    notebook = Path(assignment) / f"{assignment}.ipynb"
+    collected = {
+        p.name for p in (hub.course_dir / "submitted").iterdir() if (p / notebook).is_file()
+    }
+    lessons = sorted(r["lesson"] for r in results)
+    return {
+        "students": len(names),
+        "seconds_until_all_collected": round(collected_at - start, 1),
+        "seconds_to_collect": round(collected_at - all_submitted, 2),
+        "server_start_seconds_max": round(max(r["spawn"] for r in results), 1),
+        "lesson_kernel_seconds_median": round(lessons[len(lessons) // 2], 1),
+        "submit_seconds_max": round(max(r["submit"] for r in results), 2),
+        "kernel_websockets_dropped_and_retried": sum(r["dropped"] for r in results),
+        "peak_memory_mb_all_students": round(memory.peak_total_mb),
+        "peak_memory_mb_one_student": round(memory.peak_user_mb),
+        "missing": sorted(set(names) - collected),
+    }
 
 
 def as_user(hub: Hub, name: str, code: str) -> subprocess.CompletedProcess[str]:

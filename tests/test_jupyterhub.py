@@ -21,19 +21,24 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import nbformat
 import pytest
 from dateutil.parser import parse as parse_time
 from nbgrader.api import Gradebook
 
 from tests.classroom import answer_all, answer_partly
-from tests.hub import COURSE_ID, REPO, HubUnavailable, as_user, course_hub
+from tests.hub import (
+    COURSE_ID,
+    REPO,
+    HubUnavailable,
+    as_user,
+    course_hub,
+    lesson_code,
+    run_class,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.hub]
 
@@ -228,66 +233,19 @@ def test_a_grader_can_grade_but_not_manage_people(hub, term):
     assert enrol.status_code == 200, enrol.text
 
 
-def _lesson_code(path: Path) -> str:
-    notebook = nbformat.read(path, as_version=4)
-    cells = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
-    return "\n\n".join(cells) + "\nprint('lesson ran')\n"
-
-
 def test_thirty_students_start_run_a_lesson_and_submit_at_once(hub, term, capsys):
     """The bounded load check: 30 servers, 30 lesson kernels, 30 simultaneous submissions."""
-    deadline = time.monotonic() + LOAD_TIME_LIMIT
-    code = _lesson_code(LOAD_LESSON)
-    everyone_ready = threading.Barrier(len(LOAD_STUDENTS), timeout=LOAD_TIME_LIMIT)
-    start = time.monotonic()
-
-    def one_student(name: str) -> dict:
-        try:
-            session = hub.session(name)
-            spawn = session.start_server(timeout=deadline - time.monotonic())
-            began = time.monotonic()
-            ran = session.run_code(code, timeout=deadline - time.monotonic())
-            lesson = time.monotonic() - began
-            assert ran["status"] == "ok" and "lesson ran" in ran["stdout"], (name, ran["error"])
-            session.fetch(ASSIGNMENT)
-        except BaseException:
-            everyone_ready.abort()  # the others stop waiting; this student's error is reported
-            raise
-        everyone_ready.wait()  # ... and all 30 press Submit at the same moment
-        submitted_at = time.monotonic()
-        session.submit(ASSIGNMENT)
-        return {
-            "spawn": spawn,
-            "lesson": lesson,
-            "submit": time.monotonic() - submitted_at,
-            "dropped": ran["dropped"],
-        }
-
-    with ThreadPoolExecutor(len(LOAD_STUDENTS)) as pool:
-        results = list(pool.map(one_student, LOAD_STUDENTS))
-    all_submitted = time.monotonic()
-    assert all_submitted < deadline, "the load check ran past its time limit"
-
-    response = term["instructor"].formgrader("POST", f"/assignment/{ASSIGNMENT}/collect")
-    assert response.status_code == 200 and response.json()["success"], response.text
-    collected_at = time.monotonic()
-    submitted = hub.course_dir / "submitted"
-    collected = {p.name for p in submitted.iterdir() if (p / NOTEBOOK).is_file()}
-    missing = sorted(set(LOAD_STUDENTS) - collected)
-    assert not missing, f"submissions lost: {missing}"
-
-    report = {
-        "students": len(LOAD_STUDENTS),
-        "seconds_until_all_collected": round(collected_at - start, 1),
-        "seconds_to_collect": round(collected_at - all_submitted, 2),
-        "server_start_seconds_max": round(max(r["spawn"] for r in results), 1),
-        "lesson_kernel_seconds_median": round(sorted(r["lesson"] for r in results)[15], 1),
-        "submit_seconds_max": round(max(r["submit"] for r in results), 2),
-        "kernel_websockets_dropped_and_retried": sum(r["dropped"] for r in results),
-        "lost": len(missing),
-    }
+    report = run_class(
+        hub,
+        term["instructor"],
+        LOAD_STUDENTS,
+        code=lesson_code(LOAD_LESSON),
+        assignment=ASSIGNMENT,
+        time_limit=LOAD_TIME_LIMIT,
+    )
     artifacts = REPO / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
     (artifacts / "hub_load.json").write_text(json.dumps(report, indent=2) + "\n")
     with capsys.disabled():
         print(f"\nJupyterHub load check: {json.dumps(report)}")
+    assert report["missing"] == [], f"submissions lost: {report['missing']}"

@@ -18,13 +18,12 @@ What it sets up (autograder/jupyterhub/README.md explains each step and the clas
   It holds no solutions: those live only in the grader account's home, mode 0700.
   ``setup-single-server.sh`` makes all of it.
 * **The nbgrader exchange** is a shared folder (``NBGRADER_EXCHANGE``) with mode 1777, as
-  nbgrader requires: anyone may hand in, nobody may list or delete another's files.
+  nbgrader requires: anyone may hand in; students cannot list the submissions waiting there.
 
 Every path and name has a default below and can be changed with an environment variable, so
 this one file serves a real server and the course's tests (``tests/test_jupyterhub.py``).
 """
 
-import json
 import os
 import pwd
 import shutil
@@ -206,6 +205,3 @@ c.JupyterHub.db_url = os.environ.get("COURSE_HUB_DB", "sqlite:///jupyterhub.sqli
 c.JupyterHub.cookie_secret_file = os.environ.get(
     "COURSE_HUB_COOKIE_SECRET", "jupyterhub_cookie_secret"
 )
-
-# Shown on the hub's home page.
-c.JupyterHub.template_vars = {"announcement": json.dumps(f"Course {COURSE_ID}")[1:-1]}
