@@ -500,7 +500,13 @@ def run_class(
 
     start = time.monotonic()
     with MemorySampler() as memory, ThreadPoolExecutor(len(names)) as pool:
-        results = list(pool.map(one_student, names))
+        futures = [pool.submit(one_student, name) for name in names]
+        errors = [f.exception() for f in futures if f.exception() is not None]
+    # Report what went wrong first, not the others' "the barrier was broken".
+    errors.sort(key=lambda error: isinstance(error, threading.BrokenBarrierError))
+    if errors:
+        raise errors[0]
+    results = [future.result() for future in futures]
     all_submitted = time.monotonic()
     if all_submitted > deadline:
         raise TimeoutError(f"the class of {len(names)} ran past its {time_limit} s limit")

@@ -249,3 +249,15 @@ def test_thirty_students_start_run_a_lesson_and_submit_at_once(hub, term, capsys
     with capsys.disabled():
         print(f"\nJupyterHub load check: {json.dumps(report)}")
     assert report["missing"] == [], f"submissions lost: {report['missing']}"
+
+
+def test_student_kernels_talk_to_their_server_over_private_sockets(term):
+    """Kernels use Unix sockets in the student's home, not TCP ports other users can race for."""
+    ran = term["students"]["aht-s1"].run_code(
+        "import json\nfrom ipykernel.connect import get_connection_file\n"
+        "info = json.load(open(get_connection_file()))\n"
+        "print(info['transport'], info['ip'])"
+    )
+    transport, ip = ran["stdout"].split()
+    assert transport == "ipc"
+    assert ip.startswith("/home/aht-s1/.jupyter-run/") and len(ip) + 2 <= 107

@@ -116,8 +116,6 @@ c.Spawner.environment = {
     "COURSE_ID": COURSE_ID,
     "NBGRADER_EXCHANGE": str(EXCHANGE),
     "COURSE_DATASETS": str(COURSE_FILES / "datasets"),
-    # nbgrader_config.py and jupyter_server_config.json for everyone (see below).
-    "JUPYTER_CONFIG_PATH": str(COURSE_FILES / "jupyterhub" / "all"),
 }
 # Restarting the hub (after a roster change, say) leaves everyone's server and kernels running.
 c.JupyterHub.cleanup_servers = False
@@ -131,22 +129,30 @@ c.Spawner.http_timeout = 120
 c.Spawner.mem_limit = os.environ.get("COURSE_MEM_LIMIT", "1G")
 
 
-def students_without_formgrader(spawner):
-    """Give students a server without the instructor tools; staff keep them.
+def course_pre_spawn_hook(spawner):
+    """Per-user settings: kernels on private sockets; students without the instructor tools.
+
+    Kernels talk to their server over Unix sockets (``jupyter/all/jupyter_server_config.json``
+    sets ``KernelManager.transport = "ipc"``) in a folder of the user's own home. Over TCP, two
+    users' servers that start kernels at the same moment can pick the same free port: the load
+    check saw kernels die with "Address already in use" and servers talk to the wrong kernel.
 
     nbgrader enables formgrader and the assignment-creation toolbar for everyone by default; a
     student who opens them sees a broken page. Students get a config folder that turns them off.
     """
-    groups = {group.name for group in spawner.user.groups}
-    if FORMGRADE_GROUP not in groups:
-        folders = [COURSE_FILES / "jupyterhub" / "students", COURSE_FILES / "jupyterhub" / "all"]
-        spawner.environment = {
-            **spawner.environment,
-            "JUPYTER_CONFIG_PATH": os.pathsep.join(str(folder) for folder in folders),
-        }
+    home = Path(pwd.getpwnam(spawner.user.name).pw_dir)
+    folders = [COURSE_FILES / "jupyterhub" / "all"]
+    if FORMGRADE_GROUP not in {group.name for group in spawner.user.groups}:
+        folders.insert(0, COURSE_FILES / "jupyterhub" / "students")
+    spawner.environment = {
+        **spawner.environment,
+        "JUPYTER_CONFIG_PATH": os.pathsep.join(str(folder) for folder in folders),
+        # Short, so socket paths stay under the 107-character limit of Unix sockets.
+        "JUPYTER_RUNTIME_DIR": str(home / ".jupyter-run"),
+    }
 
 
-c.Spawner.pre_spawn_hook = students_without_formgrader
+c.Spawner.pre_spawn_hook = course_pre_spawn_hook
 
 # --- Formgrader, as the course's service -----------------------------------------------------
 try:
