@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -261,3 +262,22 @@ def test_student_kernels_talk_to_their_server_over_private_sockets(term):
     transport, ip = ran["stdout"].split()
     assert transport == "ipc"
     assert ip.startswith("/home/aht-s1/.jupyter-run/") and len(ip) + 2 <= 107
+
+
+def _disabled_lab_plugins(session) -> list[str]:
+    """The plugins JupyterLab's page tells the browser to skip (its jupyter-config-data)."""
+    page = session.server("GET", "/lab")
+    assert page.status_code == 200, page.status_code
+    data = re.search(
+        r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', page.text, re.S
+    )
+    assert data, "no jupyter-config-data in the lab page"
+    return json.loads(data.group(1)).get("disabledExtensions", [])
+
+
+def test_students_jupyterlab_hides_the_instructor_tools_and_staff_keep_them(hub, term):
+    tools = {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment"}
+    assert tools <= set(_disabled_lab_plugins(term["students"]["aht-s1"]))
+    instructor = term["instructor"]
+    instructor.start_server()
+    assert not tools & set(_disabled_lab_plugins(instructor))
