@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -22,6 +23,16 @@ from course import records
 from course.grading.preprocessors import WIDGET_STATE
 
 BIN = Path(sys.executable).parent
+
+
+def copy_course(course_dir: Path) -> Path:
+    """Copy the instructor's nbgrader course (config and source/) into ``course_dir``."""
+    from tests.conftest import REPO
+
+    course_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "autograder" / "nbgrader_config.py", course_dir)
+    shutil.copytree(REPO / "autograder" / "source", course_dir / "source")
+    return course_dir
 
 
 def nbgrader(

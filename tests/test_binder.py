@@ -16,6 +16,7 @@ import pytest
 from packaging.requirements import Requirement
 
 from course import bundle
+from tests.classroom import copy_course
 from tests.conftest import REPO
 
 BINDER = REPO / "binder"
@@ -126,9 +127,7 @@ def test_repo2docker_accepts_the_binder_folder():
 
 @pytest.fixture(scope="module")
 def student_bundle(tmp_path_factory) -> Path:
-    course_dir = tmp_path_factory.mktemp("course")
-    shutil.copy(REPO / "autograder" / "nbgrader_config.py", course_dir)
-    shutil.copytree(REPO / "autograder" / "source", course_dir / "source")
+    course_dir = copy_course(tmp_path_factory.mktemp("course"))
     target = tmp_path_factory.mktemp("out") / "bundle"
     return bundle.bundle(target, course_dir=course_dir, progress=lambda message: None)
 
@@ -194,10 +193,7 @@ def test_scan_finds_a_planted_leak(student_bundle, tmp_path, where):
 
 def test_bundle_refuses_to_write_a_leaking_tree(tmp_path, monkeypatch):
     """Does course bundle delete the tree and fail when the scan finds a leak?"""
-    course_dir = tmp_path / "course"
-    course_dir.mkdir()
-    shutil.copy(REPO / "autograder" / "nbgrader_config.py", course_dir)
-    shutil.copytree(REPO / "autograder" / "source", course_dir / "source")
+    course_dir = copy_course(tmp_path / "course")
     monkeypatch.setattr(bundle, "secret_lines", lambda source: {"Aleppo"})  # in every lesson
     with pytest.raises(bundle.BundleLeak):
         bundle.bundle(tmp_path / "out", course_dir=course_dir, progress=lambda message: None)

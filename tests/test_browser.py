@@ -29,6 +29,7 @@ from tests.browser import (
     run_all,
     screenshot,
 )
+from tests.classroom import copy_course
 from tests.conftest import REPO
 
 # A browser session occasionally loses a kernel websocket message (jupyter_server logs a
@@ -59,8 +60,7 @@ def lab(tmp_path_factory):
     """A course folder (lessons + nbgrader course) served by JupyterLab."""
     root = tmp_path_factory.mktemp("lab")
     shutil.copytree(REPO / "notebooks", root / "notebooks")
-    shutil.copy(REPO / "autograder" / "nbgrader_config.py", root)
-    shutil.copytree(REPO / "autograder" / "source", root / "source")
+    copy_course(root)
     exchange = root / "exchange"
     exchange.mkdir()
     env = {

@@ -25,6 +25,7 @@ from tests.classroom import (
     Student,
     answer_all,
     base_env,
+    copy_course,
     fill,
     nbgrader,
     right_order,
@@ -121,10 +122,7 @@ def _tampered_token() -> str:
 def course(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     """Release ps1_phases, let every student hand in, set a due date, and grade the class."""
     root = tmp_path_factory.mktemp("class")
-    course_dir = root / "course"
-    course_dir.mkdir()
-    shutil.copy(REPO / "autograder" / "nbgrader_config.py", course_dir)
-    shutil.copytree(REPO / "autograder" / "source", course_dir / "source")
+    course_dir = copy_course(root / "course")
     exchange = root / "exchange"
     exchange.mkdir()
     env = base_env(exchange)
@@ -412,10 +410,7 @@ def _max_autograded(source: Path) -> float:
 @pytest.mark.parametrize("assignment", sorted(WIDGET_ANSWERS))
 def test_model_solutions_earn_every_autograded_point(tmp_path, assignment):
     """Does the instructor's own solution, handed in through the exchange, get full marks?"""
-    course_dir = tmp_path / "course"
-    course_dir.mkdir()
-    shutil.copy(REPO / "autograder" / "nbgrader_config.py", course_dir)
-    shutil.copytree(REPO / "autograder" / "source", course_dir / "source")
+    course_dir = copy_course(tmp_path / "course")
     exchange = tmp_path / "exchange"
     exchange.mkdir()
     env = base_env(exchange)
