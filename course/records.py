@@ -29,13 +29,16 @@ from typing import Any
 
 __all__ = [
     "ANSWERS_FILE",
+    "WIDGET_STATE",
     "RecordError",
     "recorded_answer",
+    "saved_records",
     "sign",
     "verify",
 ]
 
 ANSWERS_FILE = ".course_answers.json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"  # JupyterLab's saved widget state
 _KEY = hashlib.sha256(b"aleppo-course answer records, version 1").digest()
 
 
@@ -72,6 +75,51 @@ def verify(token: str) -> dict[str, Any]:
         exercise = record.get("exercise_id", "?") if isinstance(record, dict) else "?"
         raise RecordError(f"the record for {exercise!r} was changed after it was saved")
     return record
+
+
+def _exercise_of(token: str) -> str:
+    try:
+        return str(json.loads(token)["record"]["exercise_id"])
+    except (ValueError, KeyError, TypeError):
+        return "unknown"
+
+
+def saved_records(notebook: Any) -> dict[str, dict[str, Any]]:
+    """Return the checked answers saved in a notebook's widget state, one per exercise.
+
+    ``notebook`` is a notebook as read by ``nbformat`` (or its JSON as a dict). Every widget
+    model whose state carries an ``answer_record`` is verified. Where one exercise has several
+    records (an old widget and a new one, after a restart), the latest ``recorded_at`` wins; a
+    verified record beats a tampered one. A record that fails verification is returned as
+    ``{"status": "tampered", "message": ...}``. This is the one reader of saved answers, used
+    by the grader and by a learner's own checks.
+    """
+    metadata = notebook.get("metadata", {}) if isinstance(notebook, dict) else {}
+    widgets = metadata.get("widgets", {}) if isinstance(metadata, dict) else {}
+    state = widgets.get(WIDGET_STATE, {}) if isinstance(widgets, dict) else {}
+    models = state.get("state", {}) if isinstance(state, dict) else {}
+    answers: dict[str, dict[str, Any]] = {}
+    for model in models.values() if isinstance(models, dict) else ():
+        inner = model.get("state", {}) if isinstance(model, dict) else {}
+        token = inner.get("answer_record") if isinstance(inner, dict) else None
+        if not token or not isinstance(token, str):
+            continue
+        try:
+            record = verify(token)
+        except RecordError as error:
+            exercise = _exercise_of(token)
+            if exercise not in answers:
+                answers[exercise] = {"status": "tampered", "message": str(error)}
+            continue
+        exercise = str(record.get("exercise_id", "unknown"))
+        previous = answers.get(exercise)
+        if (
+            previous is None
+            or previous.get("status") == "tampered"
+            or str(record.get("recorded_at", "")) >= str(previous.get("recorded_at", ""))
+        ):
+            answers[exercise] = record
+    return answers
 
 
 def recorded_answer(exercise_id: str, *, folder: str | Path = ".") -> dict[str, Any] | None:

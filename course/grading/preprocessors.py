@@ -22,11 +22,10 @@ from nbgrader import utils
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 from traitlets import Unicode
 
-from course.records import ANSWERS_FILE, RecordError, verify
+from course.records import ANSWERS_FILE, WIDGET_STATE, saved_records
 
 __all__ = ["ExtractAnswerRecords", "HideHiddenTests"]
 
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -40,32 +39,15 @@ class ExtractAnswerRecords(NbGraderPreprocessor):
 
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict]:
         folder = Path(resources.get("metadata", {}).get("path") or ".")
-        state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
-        answers: dict[str, dict[str, Any]] = {}
-        for model in state.values():
-            token = model.get("state", {}).get("answer_record") if isinstance(model, dict) else None
-            if not token:
-                continue
-            try:
-                record = verify(token)
-            except RecordError as error:
-                exercise = _exercise_of(token)
-                self.log.warning("Answer record for %s rejected: %s", exercise, error)
-                answers[exercise] = {"status": "tampered", "message": str(error)}
-                continue
-            answers[record["exercise_id"]] = record
-        if not state:
+        answers = saved_records(nb)
+        for exercise, record in answers.items():
+            if record.get("status") == "tampered":
+                self.log.warning("Answer record for %s rejected: %s", exercise, record["message"])
+        if not nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state"):
             self.log.info("No saved widget state: widget questions count as unanswered")
         (folder / self.answers_file).write_text(json.dumps(answers, indent=1), encoding="utf-8")
         self.log.info("Recorded widget answers found: %s", ", ".join(sorted(answers)) or "none")
         return nb, resources
-
-
-def _exercise_of(token: str) -> str:
-    try:
-        return str(json.loads(token)["record"]["exercise_id"])
-    except (ValueError, KeyError, TypeError):
-        return "unknown"
 
 
 class HideHiddenTests(NbGraderPreprocessor):
