@@ -31,8 +31,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from course.grading.preprocessors import ExtractAnswerRecords  # noqa: E402
-from tests.classroom import fill, save_widget_answer  # noqa: E402
-from tests.test_grading import RIGHT, _right_order  # noqa: E402
+from tests.classroom import RIGHT, fill, right_order, save_widget_answer  # noqa: E402
 
 ASSIGNMENT = "ps1_phases"
 BIN = Path(sys.executable).parent
@@ -59,7 +58,7 @@ def main() -> None:
         answered = Path(tmp) / f"{ASSIGNMENT}.ipynb"
         shutil.copy(course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", answered)
         fill(answered, RIGHT)
-        save_widget_answer(answered, "ps1-order-events", _right_order())
+        save_widget_answer(answered, "ps1-order-events", right_order())
 
         raw = []
         for _ in range(3):
