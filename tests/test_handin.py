@@ -204,3 +204,15 @@ def test_in_a_kernel_the_box_finds_the_exercises_the_cells_displayed(tmp_path):
     assert "03-handarat-most" in printed
     assert "Only the rest is left." in printed and "Correct" in printed
     assert "Written in the notebook." in printed
+
+
+def test_a_checked_ordering_and_reasons_without_a_choice_count_as_answered(tmp_path):
+    """Is an ordering the student checked handed in, and reasons written before choosing?"""
+    path = _lesson(tmp_path)
+    order = _checked(l01.order_events(), tuple(l01.order_events().items))
+    reasons = l01.pick_turning_point()
+    reasons.justification = "Still deciding: the lead names July 2016."
+    live = [(order, ""), (reasons, "")]
+    text = handin.render(handin.collect("01_phases", notebook=path, live=live), "A")
+    assert f"1. {order.items[0]}" in text
+    assert "Still deciding: the lead names July 2016." in text
