@@ -273,10 +273,10 @@ def _value_lines(answer: ExerciseAnswer) -> list[str]:
     if not _touched(answer.record):
         return ["(not answered)"]
     if isinstance(value, list):
-        if answer.items and len(answer.items) == len(value):
+        numbered = answer.record.get("kind") == "ordering"
+        if answer.items and len(answer.items) == len(value) and not numbered:
             pairs = zip(answer.items, value, strict=True)
             return [f"{item} → {choice or '(none)'}" for item, choice in pairs]
-        numbered = answer.record.get("kind") == "ordering"
         return [f"{n}. {v}" if numbered else f"- {v}" for n, v in enumerate(value, 1)]
     return [str(value)]
 
