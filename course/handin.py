@@ -18,9 +18,13 @@ that any text editor or browser shows. The box offers the file as a download lin
 to upload it. What the student wrote is put in fenced text blocks, so nothing in it is rendered
 as markup when the teacher opens the file.
 
-A lesson adds the box with one hidden cell::
+A lesson adds the box with one folded cell (``metadata.jupyter.source_hidden``)::
 
     from course import handin; handin.button("04_media_framing")
+
+A lesson split into parts puts one at the end of each part (``handin.button("01_phases",
+part=1)``): a Binder session does not survive until the next class, so each stopping point
+offers the hand-in. Every box writes the whole lesson so far to the same file name.
 """
 
 from __future__ import annotations
@@ -295,8 +299,14 @@ def _safe_name(student: str) -> str:
     return re.sub(r"[^\w .'’-]+", "", student, flags=re.UNICODE).strip()
 
 
-def render(work: LessonWork, student: str, *, now: datetime | None = None) -> str:
-    """Return the hand-in file's Markdown for ``work`` by ``student``."""
+def render(
+    work: LessonWork, student: str, *, part: int | None = None, now: datetime | None = None
+) -> str:
+    """Return the hand-in file's Markdown for ``work`` by ``student``.
+
+    ``part`` is the lesson part whose end the box stands at (the file always holds the whole
+    lesson: every part's answers so far).
+    """
     now = now or datetime.now(UTC)
     lines = [
         f"# {work.title}: answers handed in",
@@ -305,6 +315,8 @@ def render(work: LessonWork, student: str, *, now: datetime | None = None) -> st
         f"- Lesson: {work.lesson}",
         f"- Written: {now:%Y-%m-%d %H:%M} UTC",
     ]
+    if part is not None:
+        lines.append(f"- Handed in at the end of Part {part} (the file holds every part so far)")
     if work.notebook is not None and work.saved_at is not None:
         lines.append(
             f"- Written answers read from {work.notebook.name}, last saved "
@@ -374,8 +386,10 @@ class HandIn(widgets.VBox):
     ``aria-live`` region) says what was written and offers the download.
     """
 
-    def __init__(self, lesson: str, *, folder: str | Path | None = None) -> None:
-        self.lesson = lesson
+    def __init__(
+        self, lesson: str, *, part: int | None = None, folder: str | Path | None = None
+    ) -> None:
+        self.lesson, self.part = lesson, part
         self.folder = Path(folder) if folder is not None else None
         self.path: Path | None = None
         self.text = ""
@@ -416,7 +430,7 @@ class HandIn(widgets.VBox):
         try:
             folder = self.folder or Path.cwd()
             work = collect(self.lesson, notebook=find_notebook(self.lesson, folder))
-            self.text = render(work, self.name_box.value)
+            self.text = render(work, self.name_box.value, part=self.part)
             link = (
                 f'<a download="{html.escape(name)}" href="data:text/markdown;charset=utf-8;'
                 f'base64,{base64.b64encode(self.text.encode()).decode()}">'
@@ -447,6 +461,10 @@ class HandIn(widgets.VBox):
             return None
 
 
-def button(lesson: str) -> HandIn:
-    """The hand-in box for ``lesson`` (the notebook's name without ``.ipynb``)."""
-    return HandIn(lesson)
+def button(lesson: str, part: int | None = None) -> HandIn:
+    """The hand-in box for ``lesson`` (the notebook's name without ``.ipynb``).
+
+    A lesson in parts puts one box at the end of each part (``part=1``, ``part=2``…), so that a
+    class that stops there can hand in; every box writes the whole lesson's answers so far.
+    """
+    return HandIn(lesson, part=part)

@@ -77,13 +77,28 @@ def test_match_phases_answers_are_phase_names_from_the_tables():
         assert names[phase_id] == answer
 
 
-def test_ceasefire_blame_accepts_erdogan_and_shamy_only():
-    """Are exactly the two speakers who blamed the government accepted, and a third refused?"""
+def test_ceasefire_blame_accepts_each_speakers_side_and_names_a_wrong_one():
+    """Are Erdogan and Shamy matched to blaming the government, and does a slip name its item?"""
     quiz = l01.ceasefire_blame()
+    answers = dict(zip(quiz.items, quiz.answers, strict=True))
+    government = l01.BLAME_CHOICES["the Syrian government"]
+    assert [item for item, whom in answers.items() if whom == government] == [
+        "Turkish President Recep Tayyip Erdogan",
+        "Activist Lina Shamy, in a video from the rebel enclave",
+    ]
     quiz.value = tuple(quiz.answers)
     assert quiz.submit() is True
-    russian = next(option for option in quiz.options if "Russian Defence Ministry" in option)
-    quiz.value = tuple(quiz.answers) + (russian,)
+    russian = next(i for i, item in enumerate(quiz.items) if "Russian Defence Ministry" in item)
+    wrong = list(quiz.answers)
+    wrong[russian] = government
+    quiz.value = tuple(wrong)
     assert quiz.submit() is False
-    quiz.value = (next(iter(quiz.answers)),)
-    assert quiz.submit() is False
+    assert f"match {russian + 1}" in quiz.feedback
+
+
+def test_ceasefire_blame_speakers_are_the_attribution_rows_speakers():
+    """Is every speaker of the exercise the speaker of the attributions row it rests on?"""
+    attributions = data.attributions().set_index("attribution_id")
+    for event_id, (attribution_id, _, _) in l01._BLAME.items():
+        assert attributions.loc[attribution_id, "speaker"] in l01._SPEAKERS[event_id]
+        assert attributions.loc[attribution_id, "doc_id"] == "bbc_live"

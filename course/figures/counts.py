@@ -84,12 +84,16 @@ def bars(
     (``y`` when ``orientation="v"``, ``x`` when ``"h"``). ``color`` splits the bars by a
     column, with a pattern as well as a colour so that colour never carries meaning alone;
     ``text`` prints a column on each bar. ``barmode`` is "group" or "stack";
-    ``category_orders`` and ``labels`` are passed to plotly express. The description gives
-    every bar's number, category by category (and each category's total when stacked).
+    ``category_orders`` and ``labels`` are passed to plotly express. Categories keep the order
+    of the frame (left to right, or top to bottom) unless ``category_orders`` says otherwise.
+    The description gives every bar's number, category by category (and each category's total
+    when stacked).
     """
     if orientation not in {"v", "h"}:
         raise ValueError(f"orientation must be 'v' or 'h', not {orientation!r}")
     category, value = (y, x) if orientation == "h" else (x, y)
+    category_orders = dict(category_orders or {})
+    category_orders.setdefault(category, list(dict.fromkeys(data_frame[category])))
     fig = px.bar(
         data_frame,
         x=x,
@@ -110,7 +114,7 @@ def bars(
         color=color,
         text=text,
         labels=labels,
-        order=(category_orders or {}).get(category),
+        order=category_orders[category],
         totals=barmode == "stack",
     )
     return finish(

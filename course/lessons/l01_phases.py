@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from course import data, text
-from course.widgets import Matching, MultipleChoice, MultiSelect, Ordering
+from course.widgets import Matching, MultipleChoice, Ordering
 
 __all__ = ["ceasefire_blame", "match_phases", "order_events", "pick_turning_point"]
 
@@ -104,7 +104,7 @@ def pick_turning_point() -> MultipleChoice:
     return MultipleChoice(
         "01-turning-point",
         "Which of these moments was the turning point of the battle itself, the moment at "
-        "which the documents say the four-year stalemate ended?",
+        "which the lead of wp_battle says the four-year stalemate ended?",
         [option("ev025"), option("ev047"), option("ev075"), answer, option("ev140", "ev141")],
         answer,
         hints=hints,
@@ -143,44 +143,58 @@ def match_phases() -> Matching:
 
 
 # Who the BBC page reports blaming whom for the breakdown of the 13 December ceasefire: the
-# event row, whom the speaker blames, and the words of the row's quote that show it.
+# event row, the attribution row that gives the speaker, whom the speaker blames, and the words of
+# the event's quote that show it.
 _BLAME = {
-    "ev121": ("the Syrian government", "accused the Syrian government of breaking"),
-    "ev125": ("the Syrian government", "the government and its ally Iran is responsible"),
-    "ev128": ("the rebels", 'rebels "regrouped and resumed combat activities"'),
-    "ev118": ("nobody", "probably only amounted to four to five square kilometres"),
+    "ev121": ("bbc_live-a40", "the Syrian government", "accused the Syrian government of breaking"),
+    "ev125": (
+        "bbc_live-a17",
+        "the Syrian government",
+        "the government and its ally Iran is responsible",
+    ),
+    "ev128": ("bbc_live-a13", "the rebels", 'rebels "regrouped and resumed combat activities"'),
+    "ev118": ("bbc_live-a51", "nobody", "probably only amounted to four to five square kilometres"),
 }
 _BEFORE = (
     "Before the clashes resumed, the UN special envoy to Syria said the situation inside "
     'rebel-held Aleppo was "very concerning".'
 )
+# How each speaker is introduced to the learner; the name must be the attribution row's speaker.
 _SPEAKERS = {
     "ev121": "Turkish President Recep Tayyip Erdogan",
     "ev125": "Activist Lina Shamy, in a video from the rebel enclave",
     "ev128": "The Russian Defence Ministry, in a statement quoted by Interfax",
     "ev118": "UN envoy Staffan de Mistura, speaking on the night of 13 December",
 }
+BLAME_CHOICES = {
+    "the Syrian government": "blamed the Syrian government or its ally",
+    "the rebels": "blamed the rebels",
+    "nobody": "blamed no one in what the page reports",
+}
 
 
-def ceasefire_blame() -> MultiSelect:
-    """Which speakers on the BBC page blamed the Syrian government or its allies?
+def ceasefire_blame() -> Matching:
+    """Whom did each of four speakers on the BBC page blame for the ceasefire's breakdown?
 
-    Options are the speakers of four bbc_live events rows; each row's quote is checked for the
-    words that show whom the speaker blames (``_BLAME``).
+    Items are the speakers of four bbc_live events rows, each checked against its attribution
+    row; each row's quote is checked for the words that show whom the speaker blames
+    (``_BLAME``). A matching, so that the feedback names the speakers to look at again.
     """
     rows = _events(list(_BLAME)).set_index("event_id")
-    for event_id, (_, words) in _BLAME.items():
+    attributions = data.attributions().set_index("attribution_id")
+    for event_id, (attribution_id, _, words) in _BLAME.items():
         if words not in rows.loc[event_id, "quote"]:
             raise ValueError(f"{event_id}: the quote no longer says {words!r}")
-    options = [_SPEAKERS[i] for i in _BLAME]
-    answers = [_SPEAKERS[i] for i, (whom, _) in _BLAME.items() if whom == "the Syrian government"]
+        speaker = str(attributions.loc[attribution_id, "speaker"])
+        if speaker not in _SPEAKERS[event_id]:
+            raise ValueError(f"{attribution_id}: the speaker is {speaker!r}, not in the option")
     both = _events(["ev119"]).loc[0, "quote"]
-    return MultiSelect(
+    return Matching(
         "01-ceasefire-blame",
         "The 13 December 2016 ceasefire broke down the next day. According to the BBC live "
-        "page (bbc_live), which of these speakers blamed the Syrian government or its allies?",
-        options,
-        answers,
+        "page (bbc_live), whom did each speaker blame?",
+        {_SPEAKERS[i]: BLAME_CHOICES[whom] for i, (_, whom, _) in _BLAME.items()},
+        choices=list(BLAME_CHOICES.values()),
         explanation=" ".join(
             f"{_SPEAKERS[i]}: '{rows.loc[i, 'quote']}'" for i in _BLAME if i != "ev118"
         )
