@@ -102,3 +102,32 @@ def test_ceasefire_blame_speakers_are_the_attribution_rows_speakers():
     for event_id, (attribution_id, _, _) in l01._BLAME.items():
         assert attributions.loc[attribution_id, "speaker"] in l01._SPEAKERS[event_id]
         assert attributions.loc[attribution_id, "doc_id"] == "bbc_live"
+
+
+# What the lesson's text says about the tables, checked against them --------------------------
+
+
+def test_lesson_text_on_overlapping_2016_phases_holds_for_the_phase_table():
+    """Does the offensive start before the siege phase ends, and the last phase before it ends?"""
+    phases = data.phases().set_index("phase_id")
+    siege, offensive, last = (
+        phases.loc[p] for p in ["y2016_siege", "y2016_rebel_offensive", "y2016_fall"]
+    )
+    assert offensive["start"] < siege["end"] and last["start"] < offensive["end"]
+
+
+def test_lesson_text_on_the_siege_in_summer_2016_holds_for_the_events_table():
+    """Was the siege closed in July 2016, announced broken in August, re-imposed on 4 September?"""
+    events = data.events().set_index("event_id")
+    assert f"{events.loc['ev089', 'date']:%Y-%m}" == "2016-07"
+    assert f"{events.loc['ev092', 'date']:%Y-%m}" == "2016-08"
+    assert "announced" in events.loc["ev092", "quote"]
+    assert f"{events.loc['ev095', 'date']:%Y-%m-%d}" == "2016-09-04"
+
+
+def test_lesson_text_on_loose_and_exact_matching_holds_for_the_events_table():
+    """Does a loose match on 'russia' find rows that an exact match on the id list does not?"""
+    actors = data.events()["actors"]
+    loose = actors.str.contains("russia")
+    exact = actors.str.split(";").map(lambda ids: "russia" in ids)
+    assert (loose & ~exact).any()

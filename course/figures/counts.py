@@ -49,7 +49,7 @@ def bars_description(
         rows = data_frame[data_frame[category] == key]
 
         def one(row: pd.Series) -> str:
-            bracket = f" ({names[text]} {number(row[text])})" if text else ""
+            bracket = f" ({names[text]} {number(row[text])})" if text and text != value else ""
             lead = f"{row[color]} " if color else ""
             return f"{lead}{number(row[value])}{bracket}"
 

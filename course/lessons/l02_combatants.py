@@ -10,10 +10,11 @@ from __future__ import annotations
 import pandas as pd
 
 from course import data, text
-from course.widgets import Matching, MultipleChoice, MultiSelect, NumericAnswer
+from course.widgets import Matching, MultipleChoice, NumericAnswer
 
 __all__ = [
     "SIDE_LABELS",
+    "WHERE_LISTED",
     "classify_sides",
     "hezbollah_range_width",
     "opposition_supporters",
@@ -124,11 +125,14 @@ def hezbollah_range_width() -> NumericAnswer:
     figures = data.figures()
     row = figures[figures["claim_group"] == "lebanese_hezbollah_strength"].iloc[0]
     low, high = int(row["low"]), int(row["high"])
+    printed = f"{low:,}–{high:,} Lebanese Hezbollah fighters"
+    if printed not in row["quote"]:
+        raise ValueError(f"the figures row no longer quotes {printed!r}")
     return NumericAnswer(
         "02-hezbollah-range",
-        "The infobox gives '2,000–4,000 Lebanese Hezbollah fighters'. Two reporters both cite it: "
-        "one writes the lowest number it allows, the other the highest. How many fighters apart "
-        "are their two numbers?",
+        f"The infobox gives '{printed}'. Two reporters both cite it: one writes the lowest "
+        "number it allows, the other the highest. How many fighters apart are their two "
+        "numbers?",
         high - low,
         unit="fighters",
         too_low="Subtract the low end of the range from the high end.",
@@ -181,27 +185,46 @@ def read_c_undefined() -> MultipleChoice:
     )
 
 
-def opposition_supporters() -> MultiSelect:
-    """Which states does the infobox list under 'Supported by' for the opposition?
+# Where the infobox can list a state, as the choices of the supporters exercise.
+WHERE_LISTED = {
+    "supporter": "under 'Supported by' in the opposition's column (combatant2)",
+    "government": "in the government's column (combatant1)",
+    "text only": "not in the infobox (only in the article's text)",
+}
 
-    The answers are the actors rows with side opposition, role supporter and kind state; they
-    are checked against the 'Supported by' line of the infobox's combatant2 field.
+
+def opposition_supporters() -> Matching:
+    """Where does the infobox list each of ten states: supporters, government column, nowhere?
+
+    The six supporters are the actors rows with side opposition, role supporter and kind state,
+    checked against the 'Supported by' line of the infobox's combatant2 field; Iran and Russia
+    are checked against combatant1; China and Armenia against the article's text and their
+    absence from the infobox. A matching, so that the feedback names the states to look at again.
     """
     actors = data.actors()
     states = actors[actors["kind"] == "state"]
     supporters = states[(states["side"] == "opposition") & (states["role"] == "supporter")]
-    supported_by = _infobox()["combatant2"].split("Supported by:")[1]
-    answers = list(supporters["name"])
-    if not answers or not all(name in supported_by for name in answers):
-        raise ValueError("the supporters in the actors table do not match the infobox")
-    others = states[states["actor_id"].isin(["iran", "russia", "china", "armenia"])]
-    options = sorted(answers + list(others["name"]))
-    return MultiSelect(
+    infobox = _infobox()
+    supported_by = infobox["combatant2"].split("Supported by:")[1]
+    combatants = " ".join(infobox[f"combatant{n}"] for n in (1, 2, 3))
+    article = text.clean("wp_battle").text.split("notes:", 1)[1]
+    where = {name: "supporter" for name in supporters["name"]}
+    where |= {"Iran": "government", "Russia": "government", "China": "text only"}
+    where["Armenia"] = "text only"
+    for name, place in where.items():
+        listed = {
+            "supporter": name in supported_by,
+            "government": name in infobox["combatant1"],
+            "text only": name not in combatants and name in article,
+        }[place]
+        if not listed or (place == "supporter" and len(supporters) != 6):
+            raise ValueError(f"the infobox no longer lists {name} as {WHERE_LISTED[place]!r}")
+    return Matching(
         "02-opposition-supporters",
-        "Which of these states does the wp_battle infobox list under 'Supported by' in the "
-        "opposition's column? Tick all that apply.",
-        options,
-        answers,
+        "Where does the wp_battle infobox list each of these states? Use the printout of the "
+        "three columns above.",
+        {name: WHERE_LISTED[where[name]] for name in sorted(where)},
+        choices=list(WHERE_LISTED.values()),
         explanation=f"The infobox prints: 'Supported by:{supported_by.rstrip()}'. Iran and Russia "
         "are listed in the government's column (combatant1); China and Armenia appear only in "
         "the article's text (a UN veto, humanitarian aid). The infobox does not say what kind of "
