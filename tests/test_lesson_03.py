@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from course import data
 from course.lessons import l03_sources as l03
 
@@ -75,3 +77,81 @@ def test_defect_treatments_come_from_the_defects_table():
     assert quiz.submit() is True
     quiz.value = ("kept",) * len(quiz.items)
     assert quiz.submit() is False
+
+
+def test_rate_the_sources_explanation_is_the_profiles_read_from_the_tables():
+    """Does the explanation give every document's computed profile, not typed text?"""
+    quiz = l03.rate_the_sources()
+    for row in l03.source_profiles().itertuples(index=False):
+        assert f"{row.doc_id}: {row.profile}" in quiz.explanation
+
+
+# The lookups of the folded cells -------------------------------------------------------------
+
+
+def test_phrases_in_needs_exact_apostrophes():
+    """Is a phrase found only with the document's own apostrophe?"""
+    found = l03.phrases_in(
+        [("ap_rewrite", "Syria’s second-largest city"), ("ap_rewrite", "Syria's second-largest")]
+    )
+    assert list(found["found"]) == [True, False]
+    assert found.loc[0, "position"] is not None and found.loc[1, "position"] is None
+
+
+def test_enclosing_sentences_and_sections_find_where_a_phrase_sits():
+    """Are the sentence and the section holding a phrase found, and a missing phrase refused?"""
+    (sentence,) = l03.enclosing_sentences("ap_2024", "at the western edge of Aleppo")["text"]
+    assert "detonated two car bombs" in sentence
+    sections = l03.sections_of(
+        "wp_battle", ["the second largest city in Syria", "In 2011, Aleppo was Syria's largest"]
+    )
+    assert list(sections["section"]) == ["Introduction", "Background"]
+    with pytest.raises(ValueError, match="not in"):
+        l03.enclosing_sentences("ap_2024", "no such words anywhere")
+
+
+def test_encoding_repair_shows_the_garbled_dash_gone_after_repair():
+    """Is the garbled dash counted in the raw file and absent after repair?"""
+    table = l03.encoding_repair().set_index("text")
+    assert table.loc["raw", "count of ‚Äì"] > 0 and table.loc["repaired", "count of ‚Äì"] == 0
+    assert "‚Äì" in table.loc["raw", "line"] and "–" in table.loc["repaired", "line"]
+
+
+def test_removals_and_live_entry_read_the_cleaning_record():
+    """Do the removals total what cleaning removed, and does the entry end without its tweet?"""
+    from course import text
+
+    total = sum(len(text.clean(doc_id).removed) for doc_id in text.document_ids())
+    assert l03.removals()["removals"].sum() == total
+    assert l03.live_entry("bbc_live", "UK drones").rstrip().endswith("tweets:")
+
+
+# What the lesson's text says about the tables, checked against them --------------------------
+
+
+def test_lesson_text_on_the_rewrites_speakers_holds_for_compare_speakers():
+    """Do Ford, Khalifa, Peskov and Abdurrahman vanish, and do renamed speakers count as new?"""
+    from course import media
+
+    table = media.compare_speakers(data.attributions()).set_index("speaker")
+    for gone in ["Robert Ford", "Dareen Khalifa", "Dmitry Peskov", "Rami Abdurrahman"]:
+        assert table.loc[gone, "ap_2024"] > 0 and table.loc[gone, "ap_rewrite"] == 0
+    for renamed in ["Russia's Kremlin", "Syrian Observatory", "Witnesses in Aleppo"]:
+        assert table.loc[renamed, "ap_2024"] == 0 and table.loc[renamed, "ap_rewrite"] > 0
+    assert table.loc["Syria's armed forces", "ap_rewrite"] > 0  # curly apostrophes merged
+
+
+def test_lesson_text_on_tracing_the_rewrite_holds_for_the_documents():
+    """Are exactly four of the six phrases in both texts, and is the AP unnamed in the rewrite?"""
+    phrases = [
+        "The Syrian Observatory for Human Rights",
+        "detonated two car bombs",
+        "at the western edge of Aleppo",
+        "control of Saraqeb",
+        "reported that insurgents detonated",
+        "said the insurgents detonated",
+    ]
+    found = l03.phrases_in([(d, p) for p in phrases for d in ["ap_rewrite", "ap_2024"]])
+    in_both = found.groupby("phrase")["found"].all()
+    assert in_both.sum() == 4
+    assert l03.phrases_in([("ap_rewrite", "Associated Press")])["found"].item() is False

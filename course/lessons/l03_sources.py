@@ -3,16 +3,27 @@
 Every answer is derived from the course tables: the documents table (kind, dates, publisher,
 ``derived_from``), the paragraphs table (the AP's contributor line), the figures table (the
 conflicting claims) and the defects table (how each defect was treated).
+
+The lesson's folded cells also call the small lookups below (:func:`phrases_in`,
+:func:`enclosing_sentences`, :func:`sections_of`, :func:`encoding_repair`, :func:`removals`,
+:func:`live_entry`), so that a cell shows its table without string handling no student is meant
+to read.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from course import data, media
+from course import data, media, text
 from course.widgets import Matching, MultipleChoice, NumericAnswer, SentenceClassifier
 
 __all__ = [
+    "encoding_repair",
+    "enclosing_sentences",
+    "live_entry",
+    "phrases_in",
+    "removals",
+    "sections_of",
     "how_each_defect_was_treated",
     "most_of_handarat_for_the_rebels",
     "rate_the_sources",
@@ -85,11 +96,9 @@ def rate_the_sources() -> Matching:
         "03-rate-sources",
         "Rate each source: which description fits it? (Use the documents table you built above.)",
         pairs,
-        explanation=(
-            "Only ap_2024 names people who wrote it (its contributor line); ap_2024 and bbc_live "
-            "are dated and were published on the last day they cover; the Wikipedia texts and "
-            "the rewrite carry no date, and the rewrite's publisher is 'unknown'."
-        ),
+        explanation="From the documents and paragraphs tables: "
+        + "; ".join(f"{row.doc_id}: {row.profile}" for row in profiles.itertuples(index=False))
+        + ".",
     )
 
 
@@ -195,6 +204,10 @@ def report_the_rebel_held_area() -> MultipleChoice:
     gap = (second["as_of"] - first["as_of"]).days
     days = f"{gap} day" if gap == 1 else f"{gap} days"
     percent = f"{share['low']:g}%: {share['doc_id']} settles it"
+    said = ["the Russian Defence Ministry has said", "Staffan de Mistura told reporters"]
+    for words in said:
+        if text.find_quote("bbc_live", words) is None:
+            raise ValueError(f"bbc_live no longer says {words!r}")
     options = [later, official, average, both, percent]
     hints = {
         later: f"It is {days} later, so give the date. But the page checks neither "
@@ -213,10 +226,8 @@ def report_the_rebel_held_area() -> MultipleChoice:
         both,
         hints=hints,
         justify="Why? Say who makes each claim, when, and whether it is hedged.",
-        explanation=(
-            "The BBC attributes each number ('the Russian Defence Ministry has said'; 'Staffan "
-            "de Mistura told reporters') and checks neither; the two were given a day apart."
-        ),
+        explanation=f"The BBC attributes each number ('{said[0]}'; '{said[1]}') and gives no "
+        f"check of either; the two were given {days} apart.",
     )
 
 
@@ -246,3 +257,88 @@ def how_each_defect_was_treated() -> SentenceClassifier:
             "text.clean(doc_id).removed."
         ),
     )
+
+
+# Lookups for the lesson's folded cells ---------------------------------------------------------
+
+
+def phrases_in(pairs: list[tuple[str, str]]) -> pd.DataFrame:
+    """For each ``(doc_id, phrase)``, where the phrase is in the cleaned document, if anywhere.
+
+    Returns doc_id, phrase, found (bool) and position ((start, end) or ``None``), from
+    :func:`course.text.find_quote`: spelling, punctuation and apostrophes must match exactly.
+    """
+    rows = []
+    for doc_id, phrase in pairs:
+        position = text.find_quote(doc_id, phrase)
+        rows.append(
+            {
+                "doc_id": doc_id,
+                "phrase": phrase,
+                "found": position is not None,
+                "position": position,
+            }
+        )
+    return pd.DataFrame(rows, columns=["doc_id", "phrase", "found", "position"])
+
+
+def enclosing_sentences(doc_id: str, phrase: str) -> pd.DataFrame:
+    """The rows of ``data.sentences()`` of ``doc_id`` whose span holds ``phrase``.
+
+    Raises ``ValueError`` when the phrase is not in the document.
+    """
+    position = text.find_quote(doc_id, phrase)
+    if position is None:
+        raise ValueError(f"{phrase!r} is not in {doc_id}")
+    start, end = position
+    sentences = data.sentences()
+    mine = sentences[sentences["doc_id"] == doc_id]
+    return mine[(mine["start"] <= start) & (mine["end"] >= end)][["sent_id", "text"]]
+
+
+def sections_of(doc_id: str, phrases: list[str]) -> pd.DataFrame:
+    """The section of ``doc_id`` (from ``data.paragraphs()``) that holds each phrase."""
+    paragraphs = data.paragraphs()
+    mine = paragraphs[paragraphs["doc_id"] == doc_id]
+    rows = []
+    for phrase in phrases:
+        position = text.find_quote(doc_id, phrase)
+        if position is None:
+            raise ValueError(f"{phrase!r} is not in {doc_id}")
+        start, end = position
+        holder = mine[(mine["start"] <= start) & (mine["end"] >= end)]
+        rows.append({"phrase": phrase, "section": holder["section"].iloc[0]})
+    return pd.DataFrame(rows, columns=["phrase", "section"])
+
+
+def encoding_repair(doc_id: str = "wp_battle", anchor: str = "19 July 2012") -> pd.DataFrame:
+    """The line holding ``anchor`` in the raw file and after repair, and how often "‚Äì" occurs.
+
+    "‚Äì" is what an en dash becomes when UTF-8 is read as Mac Roman (see the defects row
+    ``wp_battle-mojibake``). Returns one row per version: text, line, count of "‚Äì".
+    """
+    rows = []
+    for version, body in [("raw", text.raw_text(doc_id)), ("repaired", text.repaired_text(doc_id))]:
+        at = body.find(anchor)
+        line = body[at:].split("\n")[0] if at >= 0 else ""
+        rows.append({"text": version, "line": line, "count of ‚Äì": body.count("‚Äì")})
+    return pd.DataFrame(rows)
+
+
+def removals() -> pd.DataFrame:
+    """How many spans cleaning removed from each document, and why (one row per reason)."""
+    rows = [
+        {"doc_id": doc_id, "reason": removal.reason}
+        for doc_id in text.document_ids()
+        for removal in text.clean(doc_id).removed
+    ]
+    table = pd.DataFrame(rows, columns=["doc_id", "reason"])
+    return table.groupby(["doc_id", "reason"]).size().rename("removals").reset_index()
+
+
+def live_entry(doc_id: str, title_start: str) -> str:
+    """The text of the live page entry whose title starts with ``title_start``."""
+    for entry in text.clean(doc_id).entries:
+        if entry.title.startswith(title_start):
+            return entry.text
+    raise ValueError(f"{doc_id} has no entry whose title starts with {title_start!r}")
