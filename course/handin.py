@@ -33,6 +33,7 @@ import base64
 import html
 import os
 import re
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -62,6 +63,11 @@ _STATUS = '<div role="status" aria-live="polite" class="course-handin-status">{b
 _HEADING = re.compile(r"^#{1,4}\s+(.*\S)\s*$", re.MULTILINE)
 _EXERCISE_HEADING = re.compile(r"(?:^#{2,4}\s+|\*\*)(Exercise\s+\d+[^\n*]*)", re.MULTILINE)
 _TAG = re.compile(r"<[^>]+>")
+# JupyterLab saves a notebook by writing the file in place (jupyter_server keeps a backup copy
+# aside, but a reader can still catch the file empty or half written): read it again a few
+# times before giving up.
+READ_ATTEMPTS = 8
+READ_PAUSE_SECONDS = 0.4
 
 
 @dataclass
@@ -223,10 +229,13 @@ def collect(
         )
     else:
         try:
-            nb = nbformat.read(path, as_version=4)
+            nb = _read_notebook(path)
             saved_at = datetime.fromtimestamp(path.stat().st_mtime, UTC)
         except Exception as error:  # noqa: BLE001 - a broken file must not stop the hand-in
-            notes.append(f"The notebook file {path.name} could not be read ({error}).")
+            notes.append(
+                f"The notebook file {path.name} could not be read ({error}), so written answers "
+                "and answers saved in the notebook are not included. Save it and try again."
+            )
     title = _lesson_title(nb) or lesson
     titles = _exercise_titles(nb)
     saved = records.saved_records(nb) if nb is not None else {}
@@ -253,6 +262,19 @@ def collect(
             continue
         answers[exercise_id] = ExerciseAnswer(exercise_id, record, "saved in the notebook")
     return LessonWork(lesson, title, list(answers.values()), _written(nb), path, saved_at, notes)
+
+
+def _read_notebook(path: Path, attempts: int | None = None) -> nbformat.NotebookNode:
+    """Read a notebook that JupyterLab may be saving at this moment (see :data:`READ_ATTEMPTS`)."""
+    attempts = attempts or READ_ATTEMPTS
+    for attempt in range(1, attempts + 1):
+        try:
+            return nbformat.read(path, as_version=4)
+        except (nbformat.reader.NotJSONError, ValueError, OSError):
+            if attempt == attempts:
+                raise
+            time.sleep(READ_PAUSE_SECONDS)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _lesson_title(nb: nbformat.NotebookNode | None) -> str:
@@ -393,8 +415,11 @@ class HandIn(widgets.VBox):
         self.folder = Path(folder) if folder is not None else None
         self.path: Path | None = None
         self.text = ""
+        # continuous_update=False: the name reaches the kernel when the box loses focus (Tab, or
+        # a click on the button), before the button's click; typed keys never race the click.
         self.name_box = widgets.Text(
             description="Your name",
+            continuous_update=False,
             placeholder="First and last name",
             style={"description_width": "initial"},
             layout=widgets.Layout(width="28em"),
@@ -422,15 +447,16 @@ class HandIn(widgets.VBox):
 
     def write(self) -> Path | None:
         """Gather the work, write the file and offer it for download; return its path."""
+        student = self.name_box.value  # read once: the file's name and its header must agree
         try:
-            name = file_name(self.lesson, self.name_box.value)
+            name = file_name(self.lesson, student)
         except ValueError as error:
             self._say(f"<p>✘ {html.escape(str(error))}</p>")
             return None
         try:
             folder = self.folder or Path.cwd()
             work = collect(self.lesson, notebook=find_notebook(self.lesson, folder))
-            self.text = render(work, self.name_box.value, part=self.part)
+            self.text = render(work, student, part=self.part)
             link = (
                 f'<a download="{html.escape(name)}" href="data:text/markdown;charset=utf-8;'
                 f'base64,{base64.b64encode(self.text.encode()).decode()}">'

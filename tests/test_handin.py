@@ -216,3 +216,31 @@ def test_a_checked_ordering_and_reasons_without_a_choice_count_as_answered(tmp_p
     text = handin.render(handin.collect("01_phases", notebook=path, live=live), "A")
     assert f"1. {order.items[0]}" in text
     assert "Still deciding: the lead names July 2016." in text
+
+
+def test_a_notebook_caught_mid_save_is_read_once_jupyterlab_has_written_it(tmp_path):
+    """If the file is empty while JupyterLab saves it, is it read again once written?"""
+    import threading
+
+    ready = tmp_path / "ready"
+    ready.mkdir()
+    source = _lesson(ready)
+    path = tmp_path / "01_phases.ipynb"
+    path.write_text("", encoding="utf-8")  # JupyterLab writes the file in place
+    timer = threading.Timer(0.5, lambda: path.write_bytes(source.read_bytes()))
+    timer.start()
+    try:
+        work = handin.collect("01_phases", notebook=path, live=[])
+    finally:
+        timer.join()
+    assert work.notes == [] and len(work.written) == 2
+
+
+def test_a_notebook_that_stays_broken_is_named_in_a_note(tmp_path, monkeypatch):
+    """Does a notebook that never becomes readable give a note that says what to do?"""
+    monkeypatch.setattr(handin, "READ_PAUSE_SECONDS", 0.01)
+    path = tmp_path / "01_phases.ipynb"
+    path.write_text('{"cells": [', encoding="utf-8")
+    work = handin.collect("01_phases", notebook=path, live=[])
+    assert work.written == []
+    assert "01_phases.ipynb could not be read" in work.notes[0] and "Save it" in work.notes[0]

@@ -170,7 +170,7 @@ def most_of_handarat_for_the_rebels() -> NumericAnswer:
         explanation=(
             f"At most {answer:.0f}%. {_upper_first(opposition['claimant'].iloc[0])} said the "
             f"rebels had captured at least {lowest:.0f}%, so the two claims cannot both be right: "
-            "each side's figure is a claim, and wp_battle reports both with their sources."
+            "each side's figure is a claim, and wp_battle reports each as its side's claim."
         ),
     )
 
