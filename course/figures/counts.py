@@ -29,24 +29,30 @@ def bars_description(
     text: str | None = None,
     labels: dict[str, str] | None = None,
     order: list | None = None,
+    color_order: list | None = None,
     totals: bool = False,
     heading_first: bool = True,
 ) -> str:
     """Say in words what :func:`bars` draws: every bar's value, category by category.
 
     For each value of ``category`` (in ``order``, else in the order of the frame): the
-    ``value`` of each ``color`` group, with the ``text`` column in brackets when bars carry a
-    label, and the category's total when ``totals`` is set (stacked bars). With
-    ``heading_first=False`` the opening sentence (what is counted, by what) is left out.
+    ``value`` of each ``color`` group (in ``color_order``, else in the order of the frame),
+    with the ``text`` column in brackets when bars carry a label, and the category's total
+    when ``totals`` is set (stacked bars). With ``heading_first=False`` the opening sentence
+    (what is counted, by what) is left out.
     """
     names = {c: label_of(c, labels) for c in (category, value, color, text) if c}
     seen = list(dict.fromkeys(data_frame[category]))
     categories = [c for c in (order or []) if c in seen] + [
         c for c in seen if c not in (order or [])
     ]
+    rank = {c: i for i, c in enumerate(color_order or [])}
     parts = []
     for key in categories:
         rows = data_frame[data_frame[category] == key]
+        if color and rank:
+            places = [rank.get(c, len(rank)) for c in rows[color]]
+            rows = rows.iloc[sorted(range(len(rows)), key=places.__getitem__)]
 
         def one(row: pd.Series) -> str:
             bracket = f" ({names[text]} {number(row[text])})" if text and text != value else ""
@@ -115,6 +121,7 @@ def bars(
         text=text,
         labels=labels,
         order=category_orders[category],
+        color_order=category_orders.get(color) if color else None,
         totals=barmode == "stack",
     )
     return finish(
