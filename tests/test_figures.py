@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import nbformat
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -9,6 +12,7 @@ from plotly.colors import qualitative
 
 from course import data, figures, media
 from course.lessons.l02_combatants import ypg_stances
+from tests.conftest import REPO
 
 
 def _strengths() -> pd.DataFrame:
@@ -240,3 +244,27 @@ def test_involvement_description_lists_each_actor_with_its_printed_period():
     text = figures.describe(figures.involvement(periods))
     for row in periods.itertuples():
         assert f"{row.name} ({row.period_text.strip('()')})" in text
+
+
+# No cell writes a figure's description itself ------------------------------------------------
+
+_INLINE_DESCRIPTION = re.compile(r"""["']description["']\s*:|\bdescription\s*=\s*(?!None\b)""")
+_ELSEWHERE = "lessons 04 and 05 belong to another branch of issue 13; see its report"
+_NOTEBOOKS = [
+    pytest.param(
+        path, marks=pytest.mark.xfail(reason=_ELSEWHERE) if path.stem[:2] in {"04", "05"} else ()
+    )
+    for path in sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+] + sorted((REPO / "autograder" / "source").glob("*/*.ipynb"))
+
+
+@pytest.mark.parametrize("path", _NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_cell_writes_a_figure_description_itself(path):
+    """Does every figure get its text description from course.figures, never from a cell?"""
+    cells = nbformat.read(path, as_version=4).cells
+    inline = [
+        f"cell {index}: {cell.source[:60]!r}"
+        for index, cell in enumerate(cells)
+        if cell.cell_type == "code" and _INLINE_DESCRIPTION.search(cell.source)
+    ]
+    assert inline == []
