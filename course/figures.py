@@ -576,3 +576,122 @@ def presence(
         height=160 + 26 * len(data_frame),
         description=description or default,
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Lessons 04 and 05: label rates side by side, and a few days of events
+# (kept together and self-contained; each builds its own text description)
+
+
+def label_rate_bars(
+    data_frame: pd.DataFrame,
+    *,
+    x: str = "doc_id",
+    color: str = "term_id",
+    x_order: list[str] | None = None,
+    color_order: list[str] | None = None,
+    title: str = "Labels per 1,000 words",
+    x_title: str = "Document",
+    description: str | None = None,
+) -> go.Figure:
+    """Grouped bars of label rates: one group per ``x`` value, one bar per ``color`` value.
+
+    ``data_frame`` is a long table such as ``course.data.framing_counts()`` filtered to a few
+    labels and documents: ``x``, ``color``, per_1000_words and count. Each bar prints its raw
+    count and carries its own pattern, so colour is never the only cue. The description lists
+    every rate.
+    """
+    x_order = x_order or list(dict.fromkeys(data_frame[x]))
+    color_order = color_order or list(dict.fromkeys(data_frame[color]))
+    patterns = ["", "/", ".", "x", "-", "+", "\\", "|"]
+    fig = go.Figure()
+    for index, value in enumerate(color_order):
+        rows = data_frame[data_frame[color] == value].set_index(x).reindex(x_order)
+        fig.add_trace(
+            go.Bar(
+                x=x_order,
+                y=rows["per_1000_words"],
+                name=str(value),
+                text=rows["count"].fillna(0).astype(int),
+                textposition="outside",
+                marker={
+                    "color": PALETTE[index % len(PALETTE)],
+                    "pattern": {"shape": patterns[index % len(patterns)]},
+                },
+                hovertemplate="%{x}, " + str(value) + ": %{y:.2f} per 1,000 words "
+                "(count %{text})<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="group", legend_title_text=color.replace("_", " "))
+    fig.update_xaxes(categoryorder="array", categoryarray=x_order)
+    listed = (
+        data_frame.set_index([x, color])["per_1000_words"]
+        .reindex([(a, b) for a in x_order for b in color_order])
+        .dropna()
+    )
+    default = (
+        "Rates per 1,000 words (bar labels give the raw count): "
+        + "; ".join(f"{a} {b} {rate:.1f}" for (a, b), rate in listed.items())
+        + "."
+    )
+    return _finish(
+        fig,
+        title=title,
+        x_title=x_title,
+        y_title="Per 1,000 words",
+        description=description or default,
+        height=440,
+    )
+
+
+def events_by_day(
+    data_frame: pd.DataFrame,
+    *,
+    title: str = "Events day by day",
+    description: str | None = None,
+) -> go.Figure:
+    """Events as markers on a day axis, one row per event type, each labelled with its id.
+
+    ``data_frame`` is ``course.data.events()`` filtered to events dated to the day: event_id,
+    date, event_type, description. Each event type has its own marker shape. The description
+    counts the events on each day.
+    """
+    fig = go.Figure()
+    for index, (kind, rows) in enumerate(data_frame.groupby("event_type", sort=True)):
+        fig.add_trace(
+            go.Scatter(
+                x=rows["date"],
+                y=[kind] * len(rows),
+                mode="markers+text",
+                name=str(kind),
+                text=rows["event_id"],
+                textposition="top center",
+                marker={
+                    "size": 13,
+                    "symbol": SYMBOLS[index % len(SYMBOLS)],
+                    "color": PALETTE[index % len(PALETTE)],
+                    "line": {"width": 1, "color": "#333"},
+                },
+                customdata=rows["description"].map(_wrap),
+                hovertemplate="%{x|%a %d %b %Y}<br>%{customdata}<extra>%{text}</extra>",
+            )
+        )
+    fig.update_xaxes(dtick=86_400_000, tickformat="%a %d %b")
+    fig.update_layout(showlegend=False)
+    per_day = data_frame.groupby("date").size()
+    default = (
+        f"{len(data_frame)} events dated to the day: "
+        + "; ".join(f"{day:%A %d %B %Y}: {n}" for day, n in per_day.items())
+        + ". Each marker is labelled with its event id; rows are event types."
+    )
+    return _finish(
+        fig,
+        title=title,
+        x_title="Date",
+        y_title="Type of event",
+        description=description or default,
+        height=380,
+    )
+
+
+__all__ += ["events_by_day", "label_rate_bars"]

@@ -44,6 +44,12 @@ FIGURES = {
     "alignment": lambda: figures.alignment(media.align_articles()),
     "source_periods": lambda: figures.source_periods(data.documents()),
     "presence": lambda: figures.presence(_presence()),
+    "label_rate_bars": lambda: figures.label_rate_bars(
+        data.framing_counts().query("term_id in ['insurgents', 'rebels']")
+    ),
+    "events_by_day": lambda: figures.events_by_day(
+        data.events().query("phase_id == 'y2024_offensive' and date_precision == 'day'")
+    ),
 }
 
 
