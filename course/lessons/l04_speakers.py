@@ -144,7 +144,8 @@ def residents_on_the_bbc_page() -> MultipleChoice:
         "sources', the Syrian government's denial and a Hezbollah media unit, but no resident "
         "of the government-held half of the city speaks. Wikipedia's 'Media coverage' "
         "section says Western reporting was 'outsourced to local activists linked to the "
-        "rebels who held the city'; this page shows what that looks like on one day.",
+        "rebels who held the city'. Every resident, activist, rescue worker and journalist this "
+        "page places in Aleppo is in its rebel-held east.",
     )
 
 

@@ -554,9 +554,12 @@ def ap_words_for_2016() -> HintedMultiSelect:
         extra_hints=extra,
         explanation="Loaded by the lexicon: "
         + ", ".join(notes)
-        + ". The AP's own voice uses both: 'ousted' for the rebels' exit, and 'reclaim control' "
-        "for the government's return, which, in the lexicon's words, implies the ground "
-        "belonged to the side that takes it.",
+        + ". The AP uses them in its own voice, not in a quotation. The lexicon's notes: "
+        + " | ".join(
+            f"{media.labels_in(word, lexicon).iloc[0]['term']}: "
+            f"{media.labels_in(word, lexicon).iloc[0]['note']}"
+            for word in answers
+        ),
     )
 
 
