@@ -15,7 +15,6 @@ from course import data, media
         ("attribution:ap_2024-a25", {"syrian_iranian_media"}),  # Syria's state media
         ("attribution:ap_2024-a18", {"syrian_government"}),  # Syria's armed forces
         ("attribution:ap_2024-a28", {"iranian_officials"}),  # Abbas Araghchi
-        ("attribution:bbc_live-a44", {"russian_media"}),  # Russia's RIA news agency
         ("actor:ypg", {"kurdish"}),
         ("document:bbc_live", {"western_outlets"}),
         ("document:ap_rewrite", {"rewrite"}),
@@ -24,6 +23,12 @@ from course import data, media
 def test_parties_for_reads_the_tables(source, expected):
     """Does each speaker's row decide its party where its alignment or side is clear?"""
     assert media.parties_for(source) == expected
+
+
+def test_parties_for_narrows_an_outlet_to_the_media_parties():
+    """Is Russia's RIA news agency, a media speaker, allowed only among outlets?"""
+    allowed = media.parties_for("attribution:bbc_live-a44")
+    assert "russian_media" in allowed and "russian_officials" not in allowed
 
 
 def test_parties_for_leaves_an_unknown_alignment_undecided_but_never_the_rewrite():
