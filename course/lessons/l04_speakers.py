@@ -108,14 +108,16 @@ def residents_on_the_bbc_page() -> MultipleChoice:
     residents = l04_voices.bbc_residents()
     placed = residents["placed"].value_counts()
     east, west = int(placed.get("rebel-held east", 0)), int(placed.get("government-held west", 0))
+    elsewhere = len(residents) - east - west
     options = {
-        "all": "All of them in the rebel-held east",
+        "east": "None in the government-held west: those placed in a part of the city are all "
+        "in the rebel-held east",
         "both": "Some in the rebel-held east, some in the government-held west",
         "west": "Most of them in the government-held west",
         "unknown": "The page does not say where any of them are",
     }
-    if east == len(residents):
-        right = options["all"]
+    if east and not west:
+        right = options["east"]
     elif west > east:
         right = options["west"]
     elif east and west:
@@ -123,14 +125,16 @@ def residents_on_the_bbc_page() -> MultipleChoice:
     else:
         right = options["unknown"]
     hints = {
+        options["east"]: f"Look at the 'placed' column: {west} of {len(residents)} statements "
+        "come from people the page places in the government-held west.",
         options["both"]: f"Look at the 'placed' column: {west} of {len(residents)} statements "
-        "are placed in the government-held west.",
+        "come from people the page places in the government-held west.",
         options["west"]: f"{east} of {len(residents)} statements come from people the page "
         "places in the rebel-held east.",
         options["unknown"]: "The page says where they are: read the 'placed' column and the "
         "quotes ('in eastern Aleppo', 'rebel-held', 'rebel enclave').",
     }
-    hints.pop(right, None)
+    hints.pop(right)
     return MultipleChoice(
         "04-bbc-residents",
         f"The BBC live page of 14 December 2016 gives {len(residents)} statements to residents "
@@ -139,13 +143,13 @@ def residents_on_the_bbc_page() -> MultipleChoice:
         right,
         hints=hints,
         justify="What does this mean for a reader of the page? (one sentence)",
-        explanation=f"{east} in the rebel-held east, {west} in the government-held west. "
-        "The page also reports statements of the Russian Defence Ministry, 'government "
-        "sources', the Syrian government's denial and a Hezbollah media unit, but no resident "
-        "of the government-held half of the city speaks. Wikipedia's 'Media coverage' "
-        "section says Western reporting was 'outsourced to local activists linked to the "
-        "rebels who held the city'. Every resident, activist, rescue worker and journalist this "
-        "page places in Aleppo is in its rebel-held east.",
+        explanation=f"{east} in the rebel-held east, {west} in the government-held west, "
+        f"{elsewhere} in Aleppo without saying which part. The page also reports statements of "
+        "the Russian Defence Ministry, 'government sources', the Syrian government's denial "
+        "and a Hezbollah media unit, but no resident of the government-held half of the city "
+        "speaks. Wikipedia's 'Media coverage' section says Western reporting was 'outsourced "
+        "to local activists linked to the rebels who held the city'. No resident, activist, "
+        "rescue worker or journalist on this page is placed in the government-held west.",
     )
 
 

@@ -308,13 +308,22 @@ EAST = re.compile(r"\beast(?:ern)? Aleppo\b|\brebel-held\b|\brebel enclave\b", r
 WEST = re.compile(r"\bwest(?:ern)? Aleppo\b|\bgovernment-held\b", re.I)
 
 
+#: How the attributions table's ``location`` codes read in the lesson.
+PLACES = {
+    "rebel_held_aleppo": "rebel-held east",
+    "aleppo": "Aleppo, part not said",
+    "not_stated": "not said",
+}
+
+
 def bbc_residents() -> pd.DataFrame:
     """The BBC live page's statements by residents, and where the page places each speaker.
 
-    Rows are ``attributions`` of ``bbc_live`` with speaker_type ``resident``. ``placed`` reads
-    the statement's passage and the text of the entry it appears in: "rebel-held east" when
-    they say east Aleppo, rebel-held or rebel enclave; "government-held west" when they say west
-    Aleppo or government-held; "not said" otherwise. Returns attribution_id, speaker, entry,
+    Rows are ``attributions`` of ``bbc_live`` with speaker_type ``resident``. ``placed`` is the
+    table's ``location`` where it has one (see :data:`PLACES`); without that column it is read
+    from the statement's passage and the text of its entry ("rebel-held east" for east Aleppo,
+    rebel-held or rebel enclave). Either way a passage or entry that says west Aleppo or
+    government-held makes it "government-held west". Returns attribution_id, speaker, entry,
     placed, quote.
     """
     attributions = data.attributions()
@@ -323,23 +332,25 @@ def bbc_residents() -> pd.DataFrame:
     ]
     entries = text.clean("bbc_live").entries
     found = []
-    for row in rows.itertuples():
-        span = text.find_quote("bbc_live", row.quote)
+    for _index, row in rows.iterrows():
+        span = text.find_quote("bbc_live", row["quote"])
         entry = next((e for e in entries if span and e.start <= span[0] < e.end), None)
-        context = f"{row.quote} {entry.text if entry else ''}"
+        context = f"{row['quote']} {entry.text if entry else ''}"
         if WEST.search(context):
             placed = "government-held west"
+        elif "location" in rows.columns:
+            placed = PLACES.get(str(row["location"]), str(row["location"]))
         elif EAST.search(context):
             placed = "rebel-held east"
         else:
             placed = "not said"
         found.append(
             {
-                "attribution_id": row.attribution_id,
-                "speaker": row.speaker,
+                "attribution_id": row["attribution_id"],
+                "speaker": row["speaker"],
                 "entry": entry.number if entry else None,
                 "placed": placed,
-                "quote": row.quote,
+                "quote": row["quote"],
             }
         )
     return pd.DataFrame(found, columns=["attribution_id", "speaker", "entry", "placed", "quote"])
