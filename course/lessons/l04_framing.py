@@ -8,8 +8,10 @@ documents' sentences: the rule is written in code, not typed as an answer.
 
 Each exercise item that examines someone's framing is declared with its party and key
 (:class:`course.lessons._scrutiny.Item`); :func:`scrutiny_items` lists them all, and
-``tests/test_scrutiny.py`` counts them per party. The voices, tables and helpers the lesson
-shows live in :mod:`course.lessons.l04_voices`.
+``tests/test_scrutiny.py`` counts them per party. This module holds Parts 1 and 2 and re-exports
+the rest: Part 3 (who speaks, with which verbs) is :mod:`course.lessons.l04_speakers`, Part 4
+(the AP story and its rewrite) :mod:`course.lessons.l04_rewrite`, and the voices and tables the
+lesson shows :mod:`course.lessons.l04_voices`.
 """
 
 from __future__ import annotations
