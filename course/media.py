@@ -1,5 +1,9 @@
 """Media analysis: framing-label counts, who speaks, and how a rewrite changed a story.
 
+It also holds the one vocabulary of *parties* (:data:`PARTIES`) whose framing the lessons
+examine, and the rule that checks a speaker's party against the attributions and actors tables
+(:func:`parties_for`).
+
 Counts are computed from the cleaned texts (:mod:`course.text`) with the lexicon's own regular
 expressions, never typed in. ``course build`` stores the result as
 ``datasets/derived/framing_counts.csv``; lessons read it with ``course.data.framing_counts()``.
@@ -15,11 +19,22 @@ import pandas as pd
 from course import text
 
 __all__ = [
+    "PARTIES",
+    "QUOTED",
+    "REPORTING_VERBS",
+    "actors_named",
     "align_articles",
+    "attributed_in",
     "compare_speakers",
     "count_terms",
     "involvement_periods",
     "label_rates",
+    "labels_in",
+    "loaded_labels",
+    "outside_quotes",
+    "parties_for",
+    "party_of_attribution",
+    "quoted_share",
     "speaker_counts",
     "verb_counts",
     "word_count",
@@ -247,3 +262,223 @@ def involvement_periods(actors: pd.DataFrame, *, until: str) -> pd.DataFrame:
     return rows[["name", "side", "start", "end", "period_text"]].sort_values(
         ["side", "start"], ignore_index=True
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Parties: one vocabulary for whose framing an exercise examines
+
+#: The parties whose framing the media lessons examine: id -> label shown to students. Every
+#: exercise item that examines someone's framing names one of these ids (see
+#: ``course.lessons._scrutiny.Item``); ``tests/test_scrutiny.py`` counts the items per party.
+PARTIES: dict[str, str] = {
+    "syrian_government": "Syrian government and armed forces",
+    "russian_officials": "Russian officials",
+    "iranian_officials": "Iranian officials and clerics",
+    "syrian_iranian_media": "Syrian and Iranian media",
+    "russian_media": "Russian news agencies",
+    "opposition": "opposition fighters and activists",
+    "opposition_media": "pro-opposition outlets and monitors",
+    "western_officials": "Western officials",
+    "western_outlets": "Western outlets (AP, BBC, Wikipedia)",
+    "turkish": "Turkish officials and outlets",
+    "kurdish": "Kurdish forces and their spokesmen",
+    "rewrite": "the unattributed rewrite of the AP story",
+}
+
+_PRO_GOVERNMENT = frozenset(
+    {
+        "syrian_government",
+        "russian_officials",
+        "iranian_officials",
+        "syrian_iranian_media",
+        "russian_media",
+    }
+)
+# attributions.alignment -> the parties a speaker with that alignment can belong to. Values not
+# listed (unknown, independent, un, ...) decide nothing; hezbollah fits no party of the list.
+_BY_ALIGNMENT: dict[str, frozenset[str]] = {
+    "syrian_government": frozenset({"syrian_government", "syrian_iranian_media"}),
+    "pro_government": _PRO_GOVERNMENT,
+    "russia": frozenset({"russian_officials", "russian_media"}),
+    "iran": frozenset({"iranian_officials", "syrian_iranian_media"}),
+    "hezbollah": frozenset(),
+    "turkey": frozenset({"turkish"}),
+    "opposition": frozenset({"opposition", "opposition_media"}),
+    "pro_opposition": frozenset({"opposition", "opposition_media"}),
+    "western": frozenset({"western_officials", "western_outlets"}),
+    "kurdish": frozenset({"kurdish"}),
+}
+# actors.side -> parties (supporters of the opposition, such as Turkey or the US, share its side)
+_BY_SIDE: dict[str, frozenset[str]] = {
+    "pro_government": _PRO_GOVERNMENT,
+    "opposition": frozenset({"opposition", "opposition_media", "turkish", "western_officials"}),
+    "kurdish": frozenset({"kurdish"}),
+}
+_MEDIA_KINDS = {"media", "monitor"}
+_ACTOR_KINDS = {
+    "government",
+    "foreign_state",
+    "state",
+    "armed_forces",
+    "armed_group",
+    "coalition",
+    "militia",
+    "unit",
+    "opposition",
+    "political_body",
+}
+_MEDIA_ONLY = frozenset({"syrian_iranian_media", "russian_media", "opposition_media", "rewrite"})
+
+
+_MEDIA_PARTIES = frozenset(
+    {"syrian_iranian_media", "russian_media", "opposition_media", "western_outlets", "turkish"}
+)
+
+
+def _narrow(parties: frozenset[str], kind: str) -> frozenset[str]:
+    if kind in _MEDIA_KINDS:
+        return parties & _MEDIA_PARTIES
+    if kind in _ACTOR_KINDS:
+        return parties - _MEDIA_ONLY - {"western_outlets"}
+    return parties
+
+
+def parties_for(source: str) -> frozenset[str]:
+    """The parties of :data:`PARTIES` that the tables allow for one speaker.
+
+    ``source`` names the row that records the speaker: ``"attribution:<attribution_id>"``
+    (its ``alignment`` and ``speaker_type``), ``"actor:<actor_id>"`` (its ``side`` and
+    ``kind``), or ``"document:<doc_id>"`` for a document's own voice (a named publisher is a
+    Western outlet; the rewrite, whose publisher is unknown, is ``"rewrite"``). Where the table
+    does not decide (alignment ``unknown``, side ``none``), every party is allowed.
+
+    Raises ``ValueError`` naming the source when the row does not exist.
+    """
+    from course import data
+
+    table_name, _, key = source.partition(":")
+    everything = frozenset(PARTIES) - {"rewrite"}  # only a document can be the rewrite
+    if table_name == "document":
+        documents = data.documents().set_index("doc_id")
+        if key not in documents.index:
+            raise ValueError(f"{source}: no document {key!r}; known: {sorted(documents.index)}")
+        publisher = str(documents.loc[key, "publisher"])
+        return frozenset({"rewrite"}) if publisher == "unknown" else frozenset({"western_outlets"})
+    if table_name == "attribution":
+        rows = data.attributions().set_index("attribution_id")
+        if key not in rows.index:
+            raise ValueError(f"{source}: no such row in attributions.csv")
+        row = rows.loc[key]
+        parties = _BY_ALIGNMENT.get(str(row["alignment"]), everything)
+        return _narrow(parties, str(row["speaker_type"]))
+    if table_name == "actor":
+        rows = data.actors().set_index("actor_id")
+        if key not in rows.index:
+            raise ValueError(f"{source}: no such row in actors.csv")
+        row = rows.loc[key]
+        return _narrow(_BY_SIDE.get(str(row["side"]), everything), str(row["kind"]))
+    raise ValueError(f"{source!r}: expected 'attribution:', 'actor:' or 'document:' and an id")
+
+
+def party_of_attribution(attribution_id: str) -> str | None:
+    """The one party an attributed statement's speaker belongs to, or ``None`` if undecided.
+
+    Decided by :func:`parties_for` from the row's ``alignment`` and ``speaker_type``: for
+    example alignment ``russia`` with speaker type ``media`` is ``"russian_media"``.
+    """
+    parties = parties_for(f"attribution:{attribution_id}")
+    return next(iter(parties)) if len(parties) == 1 else None
+
+
+# --------------------------------------------------------------------------------------------
+# Quotation and paraphrase
+
+# Double quotes (straight or curly), and single quotes that open after a non-letter and close
+# before one (so the apostrophe in "Syria's" is left alone).
+QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|(?<!\w)'[^']+'(?!\w)|(?<!\w)‘[^’]+’(?!\w)")
+
+
+def outside_quotes(passage: str) -> str:
+    """Return ``passage`` with every quoted stretch ("…", “…”, '…') removed."""
+    return QUOTED.sub(" ", passage)
+
+
+def quoted_share(passage: str) -> float:
+    """The share of a passage's words (0 to 1) that stand inside quotation marks."""
+    total = word_count(passage)
+    inside = sum(word_count(match) for match in QUOTED.findall(passage))
+    return inside / total if total else 0.0
+
+
+# --------------------------------------------------------------------------------------------
+# Labels, names and verbs in one passage
+
+#: Reporting verbs that introduce what a source says (as printed in the five documents).
+REPORTING_VERBS = (
+    r"\b(?:said|says|stated|claimed|accused|reported|reporting|reports|according to|"
+    r"told|warned|warns|denied|denies|urged|confirmed|concluded|concluding|described|"
+    r"registered|alleged|condemned|appealed|wrote|quoted)\b"
+)
+
+
+def labels_in(passage: str, lexicon: pd.DataFrame, *, skip_quoted: bool = False) -> pd.DataFrame:
+    """The rows of ``lexicon`` (the framing table) whose pattern occurs in ``passage``.
+
+    With ``skip_quoted=True`` only the words outside quotation marks count: the labels that
+    are the writer's own rather than a quoted speaker's. Returns the matching lexicon rows.
+    """
+    body = outside_quotes(passage) if skip_quoted else passage
+    found = lexicon["pattern"].map(lambda pattern: bool(re.search(pattern, body, re.IGNORECASE)))
+    return lexicon.loc[found]
+
+
+def loaded_labels(passage: str, lexicon: pd.DataFrame, *, skip_quoted: bool = False) -> list[str]:
+    """The terms of the labels in ``passage`` whose connotation is not ``descriptive``."""
+    found = labels_in(passage, lexicon, skip_quoted=skip_quoted)
+    return found.loc[found["connotation"] != "descriptive", "term"].astype(str).tolist()
+
+
+def _plain(passage: str) -> str:
+    return passage.replace("’", "'")
+
+
+def actors_named(passage: str, actors: pd.DataFrame) -> set[str]:
+    """The ``actor_id`` of every actor whose name or alias occurs in ``passage``.
+
+    ``actors`` is the actors table. Curly and straight apostrophes match each other, and a
+    name matches with or without a final "s" ("insurgent projectiles" names the insurgents) or
+    as its adjective ("Russian and Iranian-backed" names Russia and Iran).
+    """
+    body = _plain(passage)
+    found = set()
+    for actor_id, name, aliases in zip(
+        actors["actor_id"], actors["name"], actors["aliases"], strict=True
+    ):
+        names = [name] + (str(aliases).split(" | ") if pd.notna(aliases) else [])
+        for one in names:
+            stem = _plain(one).removesuffix("s")
+            if len(stem) > 2 and re.search(rf"\b{re.escape(stem)}(?:s|n|ns|ian|ians)?\b", body):
+                found.add(actor_id)
+                break
+    return found
+
+
+def attributed_in(
+    passage: str, attributions: pd.DataFrame, same_speaker: dict[str, str] | None = None
+) -> tuple[set[str], set[str]]:
+    """The speakers and reporting verbs of the attributions whose quote overlaps ``passage``.
+
+    ``attributions`` holds the rows of one document. ``same_speaker`` maps spellings of a
+    speaker to one name. A verb is reduced to its main word ("also reported" is "reported").
+    Returns (speakers, verbs).
+    """
+    same_speaker = same_speaker or {}
+    speakers, verbs = set(), set()
+    for quote, speaker, verb in zip(
+        attributions["quote"], attributions["speaker"], attributions["verb"], strict=True
+    ):
+        if quote in passage or passage in quote:
+            speakers.add(same_speaker.get(speaker, speaker))
+            words = re.sub(r"\b(?:also|has|have)\b", " ", str(verb).lower()).split()
+            verbs.add(words[0] if words else str(verb))
+    return speakers, verbs

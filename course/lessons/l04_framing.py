@@ -1,77 +1,109 @@
 """Exercises for lesson 4, "Words at war" (``notebooks/04_media_framing.ipynb``).
 
-The lesson compares the labels, speakers and reporting verbs of the five documents. Every
-passage used here is checked against the cleaned document with ``course.text.find_quote``,
-and every answer is derived from the framing lexicon (``course.data.framing()``), the label
-counts (``course.data.framing_counts()``), the attributions or the events table: the rule is
-written in code, not typed as an answer.
+The lesson compares the labels, speakers and reporting verbs of the five documents and gives
+every party the same scrutiny. Every passage used here is checked against the cleaned document
+with ``course.text.find_quote``, and every answer is derived from the framing lexicon
+(``course.data.framing()``), the label counts, the attributions, actors or events table, or the
+documents' sentences: the rule is written in code, not typed as an answer.
 
-Two helpers are shared with the notebook: :func:`outside_quotes` removes quoted words from a
-passage, and :func:`labels_in` lists the lexicon labels a passage uses.
+Each exercise item that examines someone's framing is declared with its party and key
+(:class:`course.lessons._scrutiny.Item`); :func:`scrutiny_items` lists them all, and
+``tests/test_scrutiny.py`` counts them per party. This module holds Parts 1 and 2 and re-exports
+the rest: Part 3 (who speaks, with which verbs) is :mod:`course.lessons.l04_speakers`, Part 4
+(the AP story and its rewrite) :mod:`course.lessons.l04_rewrite`, and the voices and tables the
+lesson shows :mod:`course.lessons.l04_voices`.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pandas as pd
 
-from course import data, text
-from course.widgets import Matching, MultipleChoice, MultiSelect, NumericAnswer, SentenceClassifier
+from course import data, media
+from course.lessons import l04_voices
+from course.lessons._scrutiny import HintedMultiSelect, Item, items_frame
+from course.lessons.l04_rewrite import (
+    SAME_SPEAKER,
+    most_neutral_wording,
+    rewrite_changes,
+    rewrite_items,
+)
+from course.lessons.l04_speakers import (
+    ATTRIBUTED,
+    LOADED,
+    NEUTRAL,
+    classify_sentences,
+    residents_on_the_bbc_page,
+    speaker_items,
+    whose_statements_are_claimed,
+)
+from course.lessons.l04_voices import (
+    checked,
+    labels_in,
+    loaded_in,
+)
+from course.widgets import (
+    Exercise,
+    Matching,
+    MultiSelect,
+    NumericAnswer,
+    SentenceClassifier,
+)
 
-# Double quotes (straight or curly), and single quotes that open after a non-letter and close
-# before one (so the apostrophe in "Syria's" is left alone).
-_QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|(?<!\w)'[^']+'(?!\w)|(?<!\w)‘[^’]+’(?!\w)")
+__all__ = [
+    "ATTRIBUTED",
+    "KEY_LABELS",
+    "LOADED",
+    "NEUTRAL",
+    "OBJECTIVE_PARTIES",
+    "SAME_SPEAKER",
+    "classify_sentences",
+    "how_it_reached_us",
+    "labels_in",
+    "match_outlet_labels",
+    "most_neutral_wording",
+    "outside_quotes",
+    "rebels_rate",
+    "residents_on_the_bbc_page",
+    "rewrite_changes",
+    "same_test_for_every_party",
+    "scrutiny_items",
+    "spot_loaded_words",
+    "unheard_parties",
+    "whose_statements_are_claimed",
+]
 
-NEUTRAL, ATTRIBUTED, LOADED = "neutral description", "attributed claim", "loaded label"
+outside_quotes = media.outside_quotes
+
+#: The parties the lesson's objectives promise to examine (every key of ``media.PARTIES``
+#: except the rewrite, which the lesson treats as a document rather than a party).
+OBJECTIVE_PARTIES = [party for party in media.PARTIES if party != "rewrite"]
+
+#: The labels of the raw-count grid in Part 1, in display order.
+KEY_LABELS = [
+    "insurgents",
+    "rebels",
+    "opposition",
+    "fighters",
+    "militants",
+    "terrorists",
+    "regime",
+    "government",
+    "liberation",
+    "massacre",
+    "fall",
+    "recapture",
+]
 
 
-def outside_quotes(passage: str) -> str:
-    """Return ``passage`` with every quoted stretch ("…", “…”, '…') removed."""
-    return _QUOTED.sub(" ", passage)
+def _key_for(connotation_loaded: bool) -> str:
+    return "framing" if connotation_loaded else "fair"
 
 
-def labels_in(passage: str, *, skip_quoted: bool = False) -> pd.DataFrame:
-    """List the lexicon labels that ``passage`` uses, with their connotation and note.
-
-    With ``skip_quoted=True`` only the words outside quotation marks count: the labels that
-    are the writer's own rather than a speaker's.
-    """
-    lexicon = data.framing()
-    body = outside_quotes(passage) if skip_quoted else passage
-    found = lexicon["pattern"].map(lambda pattern: bool(re.search(pattern, body, re.IGNORECASE)))
-    columns = ["term", "connotation", "used_by", "note"]
-    return lexicon.loc[found, columns].astype(str).reset_index(drop=True)
-
-
-def _checked(doc_id: str, quote: str) -> str:
-    """Return ``quote`` after making sure it occurs in the cleaned document."""
-    if text.find_quote(doc_id, quote) is None:
-        raise ValueError(f"not found in {doc_id}: {quote!r}")
-    return quote
-
-
-def _loaded(passage: str) -> list[str]:
-    """Labels used outside quotation marks that the lexicon does not call descriptive."""
-    found = labels_in(passage, skip_quoted=True)
-    return found.loc[found["connotation"] != "descriptive", "term"].tolist()
-
-
-def _framing_of(doc_id: str, passage: str) -> str:
-    """Classify a passage: loaded label, attributed claim or neutral description.
-
-    Loaded: it uses, outside quotation marks, a label the lexicon marks legitimising,
-    delegitimising or emotive. Attributed: otherwise, it contains a statement listed in the
-    attributions table, reporting verb included. Neutral: neither.
-    """
-    if _loaded(passage):
-        return LOADED
-    rows = data.attributions().query("doc_id == @doc_id")
-    for quote, verb in zip(rows["quote"], rows["verb"], strict=True):
-        overlaps = passage in quote or quote in passage
-        if overlaps and verb.lower() in passage.lower():
-            return ATTRIBUTED
-    return NEUTRAL
+# ============================================================================================
+# Part 1: counting labels fairly
 
 
 def rebels_rate() -> NumericAnswer:
@@ -99,43 +131,80 @@ def rebels_rate() -> NumericAnswer:
     )
 
 
-# (outlet or speaker, what the label names; doc_id; a passage holding exactly one lexicon label)
+# ============================================================================================
+# Part 2: the same test for every party
+
+# (who, what the word names; doc_id; passage; party; source). The passage holds exactly one
+# lexicon label, or else exactly one quoted word: that word, as spelled, is the answer.
 _OUTLETS = [
-    ("Some media in Syria and Iran, for the rebels", "bbc_live", 'defeated the "terrorists"'),
-    ("A Syrian pro-opposition TV station, for events in Aleppo", "bbc_live", "Srebrenica massacre"),
-    ("The Russian Defence Ministry, for an advance", "bbc_live", "liberated the Sukkari district"),
-    ("Activist Lina Shamy, for fighters in east Aleppo", "bbc_live", "Revolutionaries will fight"),
-    ("US ambassador Samantha Power, for an advance", "wp_battle", "behind the conquest of"),
-    ("The AP in its own words, for HTS-led forces", "ap_2024", "Insurgents breached Syria's"),
-]
+    ("Some media in Syria and Iran (BBC Monitoring), for the rebels", "bbc_live",
+     'defeated the "terrorists"', "syrian_iranian_media", "attribution:bbc_live-a26"),
+    ("The Russian Defence Ministry (a statement quoted by Interfax), for an advance", "bbc_live",
+     "liberated the Sukkari district", "russian_officials", "attribution:bbc_live-a12"),
+    ("Ayatollah Mohammad Emami Kashani, for the losing side", "wp_battle",
+     '"defeat of the infidels"', "iranian_officials", "actor:iran"),
+    ("President Bashar al-Assad, for his army's fight", "wp_battle",
+     "crucial and heroic battle", "syrian_government", "actor:syrian_government"),
+    ("Activist Lina Shamy, for the fighters in east Aleppo", "bbc_live",
+     "Revolutionaries will fight", "opposition", "attribution:bbc_live-a18"),
+    ("US ambassador Samantha Power, for the government's advance", "wp_battle",
+     "behind the conquest of", "western_officials", "actor:united_states"),
+    ("Turkish security officials (AP), for the 2024 offensive", "ap_2024",
+     'long-planned "limited" offensive', "turkish", "attribution:ap_2024-a13"),
+    ("The AP in its own words, for the HTS-led forces of 2024", "ap_2024",
+     "Insurgents breached Syria's", "western_outlets", "document:ap_2024"),
+    ("Wikipedia in its own words, for how the battle ended", "wp_battle",
+     "resulted in the recapture of all of Aleppo", "western_outlets", "document:wp_battle"),
+]  # fmt: skip
+
+
+def _word_in(passage: str) -> tuple[str, str]:
+    """The one label a passage uses, and its connotation ("not in the lexicon" if quoted only)."""
+    lexicon = data.framing()
+    found = lexicon[lexicon["pattern"].map(lambda p: bool(re.search(p, passage, re.I)))]
+    if len(found) == 1:
+        word = re.search(found["pattern"].iloc[0], passage, re.IGNORECASE).group(0).lower()
+        return word, str(found["connotation"].iloc[0])
+    quoted = media.QUOTED.findall(passage)
+    if found.empty and len(quoted) == 1 and len(quoted[0].split()) == 1:
+        return quoted[0].strip("\"“”'‘’").lower(), "not in the lexicon"
+    raise ValueError(f"{passage!r} should hold exactly one lexicon label or one quoted word")
+
+
+def _outlet_items() -> list[Item]:
+    items = []
+    for who, doc_id, passage, party, source in _OUTLETS:
+        _word, connotation = _word_in(passage)
+        key = "fair" if connotation == "descriptive" else "framing"
+        items.append(Item("04-outlet-labels", f"{who} ({doc_id})", party, key, source))
+    return items
 
 
 def match_outlet_labels() -> Matching:
-    """Match each outlet or speaker to the label it used (passages in bbc_live, wp_battle, AP).
+    """Match each speaker or writer to the word it used (passages in bbc_live, wp_battle, AP).
 
-    Each passage is checked against its document, and must contain exactly one lexicon label:
-    that label, spelled as in the passage, is the answer.
+    Each passage is checked against its document and must contain exactly one lexicon label
+    (or, for a word the lexicon does not list, exactly one quoted word): that word, spelled as
+    in the passage, is the answer.
     """
     pairs, lines = {}, []
-    for who, doc_id, passage in _OUTLETS:
-        _checked(doc_id, passage)
-        lexicon = data.framing()
-        found = lexicon[lexicon["pattern"].map(lambda p, q=passage: bool(re.search(p, q, re.I)))]
-        if len(found) != 1:
-            raise ValueError(f"{passage!r} should hold exactly one lexicon label")
-        word = re.search(found["pattern"].iloc[0], passage, re.IGNORECASE).group(0).lower()
+    for who, doc_id, passage, _party, _source in _OUTLETS:
+        checked(doc_id, passage)
+        word, connotation = _word_in(passage)
         pairs[f"{who} ({doc_id})"] = word
-        lines.append(f"{who.split(',')[0]}: ‘{passage}’ ({found['connotation'].iloc[0]})")
+        lines.append(f"{who.split(',')[0]}: ‘{passage}’ ({connotation})")
     return Matching(
         "04-outlet-labels",
-        "Match each outlet or speaker to the label it used for what is named after the comma. "
-        "(The first two come from the BBC entry 'Liberation or massacre?', bbc_live entry 11.)",
+        "Match each speaker or writer to the word it used for what is named after the comma. "
+        "Every party here chose a word; the first two reach us through the BBC, in English.",
         pairs,
-        explanation="The passages, with the lexicon's connotation of each label: "
+        explanation="The passages, with the lexicon's connotation of each word: "
         + " | ".join(lines)
-        + ". Syrian and Iranian media, the opposition side, Russia and the US each used a word "
-        "the lexicon marks as loaded. The AP's 'insurgents' is the one it calls descriptive, "
-        "but it is still a choice, made instead of 'rebels' or 'opposition'.",
+        + ". Officials and media on the government side, an opposition activist, a US "
+        "ambassador, Turkish officials and the two Western outlets' own voices all chose "
+        "words. 'Limited' is not in the lexicon, but it frames the offensive as restrained; "
+        "the AP keeps it in quotation marks as the officials' word. The AP's 'insurgents' is "
+        "the one word the lexicon calls descriptive, and it is still a choice.",
     )
 
 
@@ -146,6 +215,10 @@ _POWER = (
 _POWER_OPTIONS = (
     "Assad|regime|Russia|Member States|conquest|carnage|responsibility|atrocities|Aleppo"
 ).split("|")
+_POWER_ITEM = Item(
+    "04-spot-loaded", "US ambassador Samantha Power", "western_officials", "framing",
+    "actor:united_states",
+)  # fmt: skip
 
 
 def spot_loaded_words() -> MultiSelect:
@@ -153,7 +226,7 @@ def spot_loaded_words() -> MultiSelect:
 
     Answers: the options that match a lexicon pattern whose connotation is not descriptive.
     """
-    _checked("wp_battle", _POWER)
+    checked("wp_battle", _POWER)
     lexicon = data.framing()
     answers, notes = [], []
     for option in _POWER_OPTIONS:
@@ -162,7 +235,6 @@ def spot_loaded_words() -> MultiSelect:
         if not hits.empty:
             answers.append(option)
             notes.append(f"'{option}' ({hits['connotation'].iloc[0]})")
-    others = lexicon.set_index("term_id").loc[["liberation", "victory", "infidels"]]
     return MultiSelect(
         "04-spot-loaded",
         "US ambassador Samantha Power told the UN Security Council (as quoted in wp_battle): "
@@ -172,156 +244,254 @@ def spot_loaded_words() -> MultiSelect:
         answers,
         explanation="Loaded: "
         + ", ".join(notes)
-        + ". The lexicon judges other camps' words by the same test: "
-        + "; ".join(
-            f"'{row.term}' is {row.connotation} ({row.used_by})" for row in others.itertuples()
+        + ". The lexicon judges every camp's words by the same test: compare 'liberated' "
+        "(the Russian Defence Ministry), 'heroic' (President Assad) and 'infidels' (an "
+        "Iranian cleric) in the table of voices.",
+    )
+
+
+USES_LOADED, NO_LOADED = "uses a loaded label", "no loaded label"
+
+#: Speakers (as named in l04_voices.VOICES) whose own words the "same test" exercise shows.
+SAME_TEST_SPEAKERS = [
+    "Syrian government minister Faisal Mekdad",
+    "Russian Foreign Ministry",
+    "Kremlin spokesperson Dmitry Peskov (2024)",
+    "Mir-Hossein Mousavi, former Iranian Foreign Ministry official",
+    "Foreign Minister Abbas Araghchi (2024)",
+    "FSA commander Zaher al-Saket",
+    "Head of the Syrian Network for Human Rights",
+    "Former US State Department official James Rubin",
+    "Turkish Prime Minister Erdoğan (2012)",
+]
+
+
+def _same_test_voices() -> list[l04_voices.Voice]:
+    by_speaker = {voice.speaker: voice for voice in l04_voices.VOICES}
+    return [by_speaker[speaker] for speaker in SAME_TEST_SPEAKERS]
+
+
+def _same_test_items() -> list[Item]:
+    return [
+        Item(
+            "04-same-test", voice.speaker, voice.party,
+            _key_for(bool(loaded_in(voice.own_words))), voice.source,
         )
-        + ".",
-    )
+        for voice in _same_test_voices()
+    ]  # fmt: skip
 
 
-# (doc_id, passage, whose words or which text) — the answers come from _framing_of
-_SENTENCES = [
-    (
-        "wp_battle",
-        "This is the concern: that we will see a massacre in Aleppo and that's what the regime "
-        "appears to be lining up for",
-        "the United States, quoted in wp_battle",
-    ),
-    (
-        "bbc_live",
-        "Revolutionaries will fight till the last breath protecting the civilians here in the city",
-        "activist Lina Shamy, quoted in bbc_live",
-    ),
-    (
-        "bbc_live",
-        "crossed the canal from the east and liberated the Sukkari district.",
-        "a Russian Defence Ministry statement, quoted in bbc_live",
-    ),
-    (
-        "wp_battle",
-        "the army is engaged in a crucial and heroic battle ... on which the destiny of the "
-        "nation and its people rests ...",
-        "President Bashar al-Assad, quoted in wp_battle",
-    ),
-    (
-        "bbc_live",
-        'In Syria and Iran, some media are celebrating the "liberation" of Aleppo, saying the '
-        'government has defeated the "terrorists".',
-        "BBC Monitoring in bbc_live",
-    ),
-    (
-        "bbc_live",
-        "Turkey's President Recep Tayyip Erdogan has accused the Syrian government of breaking "
-        "the ceasefire deal in Aleppo - something it denies",
-        "the BBC in bbc_live",
-    ),
-    (
-        "ap_2024",
-        "Syria's armed forces said in a statement Friday that they clashed with insurgents in "
-        "the countryside around Aleppo and Idlib, destroying drones and heavy weaponry.",
-        "the AP in ap_2024",
-    ),
-    (
-        "ap_2024",
-        "Syrian government authorities diverted traffic from that highway Thursday.",
-        "the AP in ap_2024",
-    ),
-    (
-        "bbc_live",
-        "Fighting started up again on Wednesday morning, scuppering plans for the evacuation of "
-        "civilians and rebels.",
-        "the BBC in bbc_live",
-    ),
-]
+def same_test_for_every_party() -> SentenceClassifier:
+    """Does each speaker's own (quoted) statement use a label the lexicon marks as loaded?
 
-
-def classify_sentences() -> SentenceClassifier:
-    """Label nine real passages as neutral description, attributed claim or loaded label.
-
-    The answer for each passage follows the rule in :func:`_framing_of` (lexicon connotation
-    of the words outside quotation marks, then the attributions table).
+    The answer for each is whether ``loaded_in`` finds a non-descriptive lexicon label in the
+    words inside the quotation marks.
     """
-    items, answers = [], []
-    for doc_id, passage, who in _SENTENCES:
-        _checked(doc_id, passage)
-        items.append(f"{passage}  [{who}]")
-        answers.append(_framing_of(doc_id, passage))
-    reasons = [
-        f"{n}: {label}" + (f" ({', '.join(_loaded(p))})" if label == LOADED else "")
-        for n, ((_doc, p, _who), label) in enumerate(zip(_SENTENCES, answers, strict=True), 1)
-    ]
+    items, answers, reasons = [], [], []
+    voices = _same_test_voices()
+    for voice in voices:
+        checked(voice.doc_id, voice.passage)
+        loaded = loaded_in(voice.own_words)
+        items.append(f"“{voice.own_words}” [{voice.speaker}, {voice.doc_id}]")
+        answers.append(USES_LOADED if loaded else NO_LOADED)
+        reasons.append(f"{voice.speaker}: {', '.join(loaded) if loaded else 'none'}")
     return SentenceClassifier(
-        "04-classify-framing",
-        "Classify each passage by its own words. Loaded label: it uses, outside quotation "
-        "marks, a word the lexicon marks legitimising, delegitimising or emotive. Attributed "
-        "claim: it reports, with a reporting verb (said, accused, saying…), what a named "
-        "source says, and keeps any loaded word in quotation marks. Neutral description: it "
-        "states what happened in words the lexicon marks descriptive. Brackets say whose words "
-        "they are.",
+        "04-same-test",
+        "The same test for every party: does each speaker's own statement (the words inside "
+        "the quotation marks) use a label that the framing lexicon marks legitimising, "
+        "delegitimising or emotive?",
         items,
-        [NEUTRAL, ATTRIBUTED, LOADED],
+        [USES_LOADED, NO_LOADED],
         answers,
-        explanation="; ".join(reasons)
-        + ". The loaded passages come from four camps: a US statement, an opposition activist, "
-        "the Russian Defence Ministry and the Syrian president.",
+        explanation="Loaded labels, by the lexicon: "
+        + "; ".join(reasons)
+        + ". "
+        + " ".join(
+            f"{verdict}: "
+            + ", ".join(
+                sorted(
+                    {
+                        media.PARTIES[v.party]
+                        for v, a in zip(voices, answers, strict=True)
+                        if a == answer
+                    }
+                )
+            )
+            + "."
+            for answer, verdict in [
+                (USES_LOADED, "Loaded words here come from"),
+                (NO_LOADED, "Plain statements from"),
+            ]
+        )
+        + " No camp owns either.",
     )
 
 
-# Constructed wordings of one event in the events table (ev127, the Sukkari district)
-_WORDINGS = [
-    "Government forces liberated the Sukkari district.",
-    "Regime forces seized the Sukkari district.",
-    "Government forces recaptured the Sukkari district.",
-    "Loyalist troops took the Sukkari district.",
-    "Pro-government forces took the Sukkari district.",
-    "Pro-government forces took the Sukkari district, the Russian Defence Ministry said.",
+PARAPHRASE = "only the reporter's words (paraphrase)"
+FEW_WORDS = "a few of the speaker's words, in quotation marks"
+
+#: (doc_id, passage, who, party, source): statements that reach the reader through a reporter.
+_REACHED = [
+    ("bbc_live", "The Kremlin has confirmed that a call between Mr Erdogan and President "
+     "Vladimir Puitin is scheduled for later, Russia's RIA news agency reports.",
+     "Russia's RIA news agency, in the BBC", "russian_media", "attribution:bbc_live-a44"),
+    ("bbc_live", "Rebel fighters now control just 2.5 sq km (one sq mile) of eastern Aleppo, it "
+     "said in a statement.", "the Russian Defence Ministry, in the BBC", "russian_officials",
+     "attribution:bbc_live-a10"),
+    ("bbc_live", 'In Syria and Iran, some media are celebrating the "liberation" of Aleppo, '
+     'saying the government has defeated the "terrorists".',
+     "media in Syria and Iran, in the BBC", "syrian_iranian_media", "attribution:bbc_live-a26"),
+    ("wp_battle", "According to Syrian state television, this decision was made to reinforce "
+     "positions around the region of Afrin, and to halt Turkey's offensive.",
+     "Syrian state television, in Wikipedia", "syrian_iranian_media",
+     "actor:syrian_state_media"),
+    ("bbc_live", "But a Syrian pro-opposition TV station has compared the unfolding situation to "
+     "the Srebrenica massacre", "a pro-opposition TV station, in the BBC", "opposition_media",
+     "attribution:bbc_live-a27"),
+    ("ap_2024", "Turkiye's state-run Anadolu Agency reported that the insurgents entered the city "
+     "centre Friday and now control about 70 locations in Aleppo and Idlib provinces.",
+     "Turkey's Anadolu Agency, in the AP", "turkish", "attribution:ap_2024-a24"),
+    ("bbc_live", 'He said the situation was "delicate" and "fragile", and that he would speak '
+     "with his Russian counterpart about it later on Wednesday.",
+     "Turkey's President Erdogan, in the BBC", "turkish", "attribution:bbc_live-a42"),
+    ("wp_battle", "A YPG commander later stated that Kurdish fighters had shifted to Afrin to help "
+     "repel a Turkish assault.", "a YPG commander, in Wikipedia", "kurdish", "actor:ypg"),
+]  # fmt: skip
+
+
+def _reached_answer(passage: str) -> str:
+    share = media.quoted_share(passage)
+    if share == 0:
+        return PARAPHRASE
+    if share <= 0.3:
+        return FEW_WORDS
+    raise ValueError(f"{passage!r}: {share:.0%} quoted is neither a paraphrase nor a few words")
+
+
+def how_it_reached_us() -> SentenceClassifier:
+    """For each statement, does the reader get any of the speaker's own words?
+
+    The answer is computed from the share of the passage's words inside quotation marks
+    (``media.quoted_share``): none is a paraphrase, up to 30 % a few words; a passage in
+    between or above is refused when the exercise is built.
+    """
+    items, answers, notes = [], [], []
+    for doc_id, passage, who, _party, _source in _REACHED:
+        checked(doc_id, passage)
+        items.append(f"{passage}  [{who}]")
+        answers.append(_reached_answer(passage))
+        quoted = media.QUOTED.findall(passage)
+        notes.append(f"{who}: {', '.join(quoted) if quoted else 'no words of its own'}")
+    return SentenceClassifier(
+        "04-how-it-reached-us",
+        "All five documents are in English. For each statement, what does the reader get of "
+        "the speaker's own words?",
+        items,
+        [PARAPHRASE, FEW_WORDS],
+        answers,
+        explanation="Quoted words: "
+        + "; ".join(notes)
+        + ". In a paraphrase every word is the reporter's: 'Turkish assault', 'Turkey's "
+        "offensive' and 'insurgents' are Wikipedia's and the AP's words, not the speakers'. "
+        "Where a few words are quoted, the reporter chose which ones to show, and no document "
+        "says who translated them.",
+    )
+
+
+def _reached_items() -> list[Item]:
+    return [
+        Item("04-how-it-reached-us", who, party, "unseen", source)
+        for _doc, _passage, who, party, source in _REACHED
+    ]
+
+
+# What the documents do give of a party they never quote (shown only if the party is unheard).
+_UNHEARD_NOTES = {
+    "kurdish": "Wikipedia reports the YPG's and the SDF's accusations, denials and statements "
+    "only in its own words, and the AP mentions Syrian Kurdish forces in 2024 without a "
+    "statement from them.",
+    "russian_media": "Russia's RIA news agency appears once, passing on a Kremlin statement.",
+}
+
+
+def unheard_parties() -> HintedMultiSelect:
+    """Which parties do the documents never quote in their own words?
+
+    Answers: the parties of :data:`OBJECTIVE_PARTIES` none of whose voices in
+    ``l04_voices.VOICES`` has words of its own in quotation marks (``unheard_parties``). The
+    hint for a wrongly ticked party quotes words of its own from the catalogue.
+    """
+    unheard = set(l04_voices.unheard_parties())
+    options = [media.PARTIES[party] for party in OBJECTIVE_PARTIES]
+    answers = [media.PARTIES[party] for party in OBJECTIVE_PARTIES if party in unheard]
+    example = {}
+    for voice in l04_voices.VOICES:
+        if voice.party not in unheard and voice.own_words and voice.party not in example:
+            example[voice.party] = f'"{voice.own_words}" ({voice.speaker}, {voice.doc_id})'
+    extra = {media.PARTIES[p]: f"the documents quote it: {w}." for p, w in example.items()}
+    kinds = {
+        label: "a party whose statements the documents report only in the reporter's words"
+        for label in answers
+    }
+    return HintedMultiSelect(
+        "04-unheard",
+        "Which of these parties do the five documents never quote in their own words: not "
+        "even one word of theirs inside quotation marks? (Use the table of voices.)",
+        options,
+        answers,
+        missing_kind=kinds,
+        extra_hints=extra,
+        explanation="Never quoted: "
+        + ", ".join(answers)
+        + ". "
+        + " ".join(_UNHEARD_NOTES.get(party, "") for party in OBJECTIVE_PARTIES if party in unheard)
+        + " What these parties called the events, the documents do not let you see.",
+    )
+
+
+def _unheard_items() -> list[Item]:
+    by_party = {voice.party: voice for voice in l04_voices.VOICES}
+    return [
+        Item("04-unheard", media.PARTIES[party], party, "unseen", by_party[party].source)
+        for party in l04_voices.unheard_parties()
+    ]
+
+
+# ============================================================================================
+# Equal scrutiny: every item that examines a party's framing
+
+#: Every exercise of the lesson, in lesson order.
+EXERCISES: list[Callable[[], Exercise]] = [
+    rebels_rate,
+    match_outlet_labels,
+    spot_loaded_words,
+    same_test_for_every_party,
+    how_it_reached_us,
+    unheard_parties,
+    whose_statements_are_claimed,
+    residents_on_the_bbc_page,
+    classify_sentences,
+    rewrite_changes,
+    most_neutral_wording,
 ]
 
 
-def most_neutral_wording() -> MultipleChoice:
-    """Pick the most neutral wording of event ev127 (bbc_live: Sukkari district, 14 Dec 2016).
+def scrutiny_items() -> pd.DataFrame:
+    """Every exercise item that examines a party's framing, with its party and key.
 
-    The answer is the only wording whose labels are all descriptive in the lexicon and that
-    names the source of the claim, as the events table does ("According to a Russian Defence
-    Ministry statement…"). Hints quote the lexicon note of each loaded label.
+    Built from the same definitions the exercises are built from (``_OUTLETS``,
+    ``SAME_TEST_SPEAKERS``, ``_REACHED``, ``_SENTENCES``, ``_REWRITE_PAIRS``…). Keys that follow
+    from an answer are computed from it (a loaded label is ``framing``). Returns the columns of
+    ``course.lessons._scrutiny.items_frame``.
     """
-    event = data.events().set_index("event_id").loc["ev127"]
-    source = "Russian Defence Ministry"
-    if source not in event["description"]:
-        raise ValueError("ev127 no longer names the Russian Defence Ministry")
-    hints, neutral = {}, []
-    for wording in _WORDINGS:
-        found = labels_in(wording)
-        loaded = found[found["connotation"] != "descriptive"]
-        if not loaded.empty:
-            row = loaded.iloc[0]
-            hints[wording] = f"'{row['term']}' is {row['connotation']}: {row['note']}"
-        elif source not in wording:
-            hints[wording] = (
-                "The words are descriptive, but the claim is one party's: the "
-                f"{source}'s. Without attribution the text vouches for it itself."
-            )
-        else:
-            neutral.append(wording)
-    if len(neutral) != 1:
-        raise ValueError(f"expected one neutral, attributed wording, found {neutral}")
-    bbc = _checked(
-        "bbc_live",
-        "Syrian pro-government forces have taken another district in Aleppo, the Russian "
-        "Defence Ministry has said.",
-    )
-    return MultipleChoice(
-        "04-neutral-wording",
-        f"The events table (ev127, {event['date']:%d %B %Y}, {event['doc_id']}) records: "
-        f'"{event["description"]}" Which wording of this event is the most neutral?',
-        _WORDINGS,
-        neutral[0],
-        hints=hints,
-        justify="Why? (one sentence)",
-        explanation=(
-            "'Pro-government' is descriptive in the lexicon, 'took' is in none of its loaded "
-            "labels, and the claim is attributed to the "
-            f'party that made it. The BBC reported it this way: "{bbc}" (bbc_live).'
-        ),
+    return items_frame(
+        [
+            *_outlet_items(),
+            _POWER_ITEM,
+            *_same_test_items(),
+            *_reached_items(),
+            *_unheard_items(),
+            *speaker_items(),
+            *rewrite_items(),
+        ]
     )

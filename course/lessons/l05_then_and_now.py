@@ -8,16 +8,28 @@ conflict from ``actors().conflicts``, who says what from ``attributions()``, and
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 import pandas as pd
 
-from course import data, text
-from course.widgets import MultipleChoice, MultiSelect, NumericAnswer, Ordering, SentenceClassifier
+from course import data, media, text
+from course.lessons._scrutiny import HintedMultiSelect, Item, items_frame
+from course.widgets import Exercise, MultipleChoice, NumericAnswer, Ordering, SentenceClassifier
 
 __all__ = [
+    "EXERCISES",
+    "OBJECTIVE_PARTIES",
     "PRESENCE_ACTORS",
+    "ap_words_for_2016",
+    "memory_of_2016",
     "named_in_both",
+    "naming_in_2024",
     "order_then_and_now",
+    "phase_ids",
     "reasons_for_swift_advance",
+    "scrutiny_items",
+    "voices_in_2024",
     "who_is_speaking",
     "years_between_fall_and_breach",
 ]
@@ -89,31 +101,144 @@ def _ap_attribution(attribution_id: str) -> pd.Series:
     return table.loc[attribution_id]
 
 
-def named_in_both() -> MultiSelect:
-    """Which of the main actors do the documents name in both conflicts?
+#: The AP story's sentences about 2016 rather than 2024: those that mention 2016 or "that year"
+#: (section 4 of the lesson finds them with the same pattern).
+MEMORY_OF_2016 = r"2016|that year"
 
-    Options are the names of ``PRESENCE_ACTORS``; the answers are those whose ``conflicts``
-    value in ``data.actors()`` is ``"2012-2016;2024"``.
+#: Events that mark the phases the lesson shows (their phase ids are read from the events table).
+PHASE_EVENTS = {
+    "siege": "ev089",
+    "fall": FALL_EVENT,
+    "aftermath": "ev154",
+    "offensive_2024": BREACH_EVENT,
+}
+
+_KIND_PHRASE = {
+    "state": "a state",
+    "government": "a government or one of its bodies",
+    "armed_forces": "an army",
+    "armed_group": "an armed group",
+    "monitor": "a war monitor",
+    "media": "a news outlet",
+}
+
+
+def phase_ids() -> dict[str, str]:
+    """The phase ids of the siege, the fall, the aftermath and the 2024 offensive.
+
+    Read from ``data.events()`` through the events of :data:`PHASE_EVENTS`, so that a renamed
+    phase id in the tables does not break the lesson.
     """
+    events = _events()
+    return {name: str(events.loc[event_id, "phase_id"]) for name, event_id in PHASE_EVENTS.items()}
+
+
+def memory_of_2016(doc_id: str = "ap_2024") -> pd.DataFrame:
+    """The sentences of ``doc_id`` that look back at 2016 (:data:`MEMORY_OF_2016`)."""
+    sentences = data.sentences()
+    sentences = sentences[sentences["doc_id"] == doc_id]
+    return sentences[sentences["text"].str.contains(MEMORY_OF_2016)]
+
+
+def _labels(name: str, lexicon: pd.DataFrame) -> set[str]:
+    return set(media.labels_in(name, lexicon)["term_id"])
+
+
+def naming_in_2024(doc_id: str = "ap_2024") -> pd.DataFrame:
+    """How the AP names each actor of :data:`PRESENCE_ACTORS` when it reports 2024.
+
+    For each actor: ``same_name`` lists its name and the aliases that carry the same framing
+    label as the name (or none at all); ``relabels`` the aliases the lexicon files under a
+    different label ("insurgents" for the row "rebels"). ``named_2024`` is True when a
+    same-name form occurs in a sentence of ``doc_id`` that is not about 2016
+    (:func:`memory_of_2016`); ``relabelled_2024`` lists the relabelling aliases that occur
+    there. Returns actor_id, name, kind, conflicts, named_2024, relabelled_2024.
+    """
+    lexicon = data.framing()
     actors = data.actors().set_index("actor_id").loc[PRESENCE_ACTORS]
-    both = actors[actors["conflicts"] == "2012-2016;2024"]
-    only = actors[actors["conflicts"] != "2012-2016;2024"]
-    explanation = (
-        "In data.actors(), these rows have conflicts = '2012-2016;2024': "
-        + ", ".join(both["name"])
-        + ". Named in one conflict only: "
-        + "; ".join(
-            f"{name} ({when})" for name, when in zip(only["name"], only["conflicts"], strict=True)
+    sentences = data.sentences()
+    about_2024 = sentences[sentences["doc_id"] == doc_id]
+    about_2024 = about_2024[~about_2024["text"].str.contains(MEMORY_OF_2016)]
+    body = " ".join(about_2024["text"]).replace("’", "'")
+    rows = []
+    for actor_id, actor in actors.iterrows():
+        aliases = str(actor["aliases"]).split(" | ") if pd.notna(actor["aliases"]) else []
+        own = _labels(actor["name"], lexicon)
+        same, relabels = [actor["name"]], []
+        for alias in aliases:
+            theirs = _labels(alias, lexicon)
+            (relabels if own and theirs and not own & theirs else same).append(alias)
+
+        def occurs(name: str) -> bool:
+            stem = name.replace("’", "'").removesuffix("s")
+            flags = 0 if name.isupper() else re.IGNORECASE
+            return bool(re.search(rf"\b{re.escape(stem)}s?\b", body, flags))
+
+        rows.append(
+            {
+                "actor_id": actor_id,
+                "name": actor["name"],
+                "kind": actor["kind"],
+                "conflicts": actor["conflicts"],
+                "named_2024": any(occurs(name) for name in same),
+                "relabelled_2024": ", ".join(alias for alias in relabels if occurs(alias)),
+            }
         )
-        + ". The grid records names as the documents print them; it does not say whether "
-        "differently named groups are related."
-    )
-    return MultiSelect(
+    return pd.DataFrame(rows)
+
+
+def _quoted_list(names: str) -> str:
+    return ", ".join(f"'{name}'" for name in names.split(", ") if name) or "other words"
+
+
+def named_in_both() -> HintedMultiSelect:
+    """Which of the main actors do the documents name, by the same name, in both conflicts?
+
+    Options are the names of ``PRESENCE_ACTORS``. An actor is an answer when its ``conflicts``
+    in ``data.actors()`` include 2012-2016 and the AP names it in its report of 2024 by its name
+    or an alias with the same framing label (:func:`naming_in_2024`): a row that reaches 2024
+    only through an alias such as "insurgents" does not count, as the lesson warns.
+    """
+    naming = naming_in_2024()
+    in_2016 = naming["conflicts"].str.contains("2012-2016")
+    both = naming[in_2016 & naming["named_2024"]]
+    relabelled = naming[in_2016 & ~naming["named_2024"] & naming["conflicts"].str.contains("2024")]
+    one = naming[~naming.index.isin(both.index) & ~naming.index.isin(relabelled.index)]
+    kinds = {
+        row.name: f"{_KIND_PHRASE.get(row.kind, 'an actor')} that the AP names, by the same "
+        "name, in its report of 2024"
+        for row in both.itertuples()
+    }
+    extra = {
+        row.name: "the grid shows it in both, but in its report of 2024 the AP calls them "
+        + _quoted_list(row.relabelled_2024)
+        + "; a different word is not the same name."
+        for row in relabelled.itertuples()
+    }
+    for row in one.itertuples():
+        where = "2024" if row.conflicts == "2024" else "2012–2016"
+        extra[row.name] = f"the documents name it only in {where} (conflicts = {row.conflicts})."
+    return HintedMultiSelect(
         "05-named-in-both",
-        "Tick every actor that the documents name both in 2012–2016 and in 2024.",
-        list(actors["name"]),
+        "Tick every actor that the documents name, by the same name, both in 2012–2016 and "
+        "in the AP's report of the 2024 offensive.",
+        list(naming["name"]),
         list(both["name"]),
-        explanation=explanation,
+        missing_kind=kinds,
+        extra_hints=extra,
+        explanation=(
+            "Named by the same name in both: "
+            + ", ".join(both["name"])
+            + ". "
+            + "".join(
+                f"The grid also shows '{row.name}' in both, but only through aliases with "
+                f"another label: in its report of 2024 the AP writes "
+                f"{_quoted_list(row.relabelled_2024)}. "
+                for row in relabelled.itertuples()
+            )
+            + "The grid records names as the documents print them; it does not say whether "
+            "differently named groups are related."
+        ),
     )
 
 
@@ -256,3 +381,220 @@ def years_between_fall_and_breach() -> NumericAnswer:
             f"{days / 365.25:.1f} years."
         ),
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Whose voices the 2024 story carries
+
+QUOTED_OWN = "some of its own words, in quotation marks"
+PARAPHRASED = "only the AP's paraphrase"
+NO_STATEMENT = "no statement in the story"
+
+#: The parties the lesson's objectives name, in the order the "voices in 2024" exercise lists them.
+OBJECTIVE_PARTIES = [
+    "syrian_government",
+    "syrian_iranian_media",
+    "russian_officials",
+    "iranian_officials",
+    "turkish",
+    "opposition",
+    "opposition_media",
+    "kurdish",
+    "western_outlets",
+]
+_VOICE_PARTIES = [party for party in OBJECTIVE_PARTIES if party != "western_outlets"]
+
+
+def _actor_of(party: str) -> str:
+    """A 2024 actor of the presence grid that belongs to ``party`` ("actor:<id>").
+
+    Prefers an actor whose table row places it in that party alone (for the Kurdish forces,
+    the row "Syrian Kurdish forces"), then one whose row allows it.
+    """
+    actors = data.actors().set_index("actor_id").loc[PRESENCE_ACTORS]
+    in_2024 = [f"actor:{a}" for a in actors.index[actors["conflicts"].str.contains("2024")]]
+    exact = [source for source in in_2024 if media.parties_for(source) == {party}]
+    allowed = [source for source in in_2024 if party in media.parties_for(source)]
+    if not (exact or allowed):
+        raise ValueError(f"no 2024 actor of the presence grid belongs to {party!r}")
+    return (exact or allowed)[0]
+
+
+def _voices_2024() -> pd.DataFrame:
+    """One row per party of the exercise: its statements in ap_2024 and the answer."""
+    attributions = data.attributions()
+    rows = attributions[attributions["doc_id"] == "ap_2024"].copy()
+    rows["party"] = rows["attribution_id"].map(media.party_of_attribution)
+    found = []
+    for party in _VOICE_PARTIES:
+        theirs = rows[rows["party"] == party]
+        if theirs.empty:
+            answer, source = NO_STATEMENT, _actor_of(party)
+        elif theirs["direct_quote"].astype(bool).any():
+            answer = QUOTED_OWN
+            source = theirs[theirs["direct_quote"].astype(bool)]["attribution_id"].iloc[0]
+        else:
+            answer, source = PARAPHRASED, theirs["attribution_id"].iloc[0]
+        found.append(
+            {
+                "party": party,
+                "statements": len(theirs),
+                "speakers": ", ".join(dict.fromkeys(theirs["speaker"])),
+                "answer": answer,
+                "source": source if source.startswith("actor:") else f"attribution:{source}",
+            }
+        )
+    return pd.DataFrame(found)
+
+
+def voices_in_2024() -> SentenceClassifier:
+    """For each party, what does the AP's 2024 story give the reader of its own words?
+
+    From ``data.attributions()`` for ap_2024: a party (``media.party_of_attribution``) with a
+    ``direct_quote`` statement has some of its own words quoted; one with statements but no
+    direct quotation is paraphrased only; one with no row has no statement.
+    """
+    table = _voices_2024()
+    notes = [
+        f"{media.PARTIES[row.party]}: {row.statements} statement(s)"
+        + (f" ({row.speakers})" if row.speakers else "")
+        for row in table.itertuples()
+    ]
+    return SentenceClassifier(
+        "05-voices-2024",
+        "What does the AP's 2024 story give the reader of each party's own words? Use the "
+        "table of attributed statements (speaker and direct_quote).",
+        [media.PARTIES[party] for party in table["party"]],
+        [QUOTED_OWN, PARAPHRASED, NO_STATEMENT],
+        list(table["answer"]),
+        explanation="From data.attributions(): "
+        + "; ".join(notes)
+        + ". "
+        + " ".join(
+            f"{verdict[0].upper()}{verdict[1:]}: "
+            + ", ".join(media.PARTIES[p] for p in table.loc[table["answer"] == answer, "party"])
+            + "."
+            for answer, verdict in [
+                (PARAPHRASED, "heard only in the AP's words"),
+                (NO_STATEMENT, "not heard at all"),
+            ]
+            if (table["answer"] == answer).any()
+        )
+        + " A party that speaks only through a paraphrase reaches the reader in the AP's "
+        "words, including the AP's labels.",
+    )
+
+
+def _voices_items() -> list[Item]:
+    table = _voices_2024()
+    return [
+        Item(
+            "05-voices-2024",
+            media.PARTIES[row.party],
+            row.party,
+            "quoted" if row.answer == QUOTED_OWN else "unseen",
+            row.source,
+        )
+        for row in table.itertuples()
+    ]
+
+
+#: Words of the AP's two sentences about 2016, for the "words for 2016" exercise.
+WORDS_FOR_2016 = [
+    "ousted",
+    "gruelling",
+    "turning point",
+    "rebel fighters",
+    "reclaim control",
+    "siege",
+    "Syrian government forces",
+]
+
+
+def ap_words_for_2016() -> HintedMultiSelect:
+    """Which words of the AP's sentences about 2016 does the framing lexicon mark as loaded?
+
+    Options are :data:`WORDS_FOR_2016`, each checked to occur in :func:`memory_of_2016`. The
+    answers are those with a lexicon label that is not descriptive; the hint for any other
+    names its label and connotation, or says it is not in the lexicon.
+    """
+    lexicon = data.framing()
+    memory = " ".join(memory_of_2016()["text"])
+    answers, extra, kinds = [], {}, {}
+    for word in WORDS_FOR_2016:
+        if word not in memory:
+            raise ValueError(f"{word!r} is not in the AP's sentences about 2016")
+        found = media.labels_in(word, lexicon)
+        loaded = found[found["connotation"] != "descriptive"]
+        if not loaded.empty:
+            answers.append(word)
+            kinds[word] = "a word the lexicon marks as loaded"
+        elif found.empty:
+            extra[word] = (
+                "it is not in the lexicon. You may argue that it is loaded; then apply the same "
+                "rule to every document's words."
+            )
+        else:
+            labels = ", ".join(
+                f"'{term}' ({connotation})"
+                for term, connotation in zip(found["term"], found["connotation"], strict=True)
+            )
+            extra[word] = f"the lexicon files it under {labels}."
+    notes = []
+    for word in answers:
+        row = media.labels_in(word, lexicon).iloc[0]
+        notes.append(f"'{word}' ({row['term']}: {row['connotation']})")
+    return HintedMultiSelect(
+        "05-ap-words-2016",
+        "In its sentences about 2016, which of these words does the AP use that the framing "
+        "lexicon marks as loaded (legitimising, delegitimising or emotive)?",
+        WORDS_FOR_2016,
+        answers,
+        missing_kind=kinds,
+        extra_hints=extra,
+        explanation="Loaded by the lexicon: "
+        + ", ".join(notes)
+        + ". The AP uses them in its own voice, not in a quotation. The lexicon's notes: "
+        + " | ".join(
+            f"{media.labels_in(word, lexicon).iloc[0]['term']}: "
+            f"{media.labels_in(word, lexicon).iloc[0]['note']}"
+            for word in answers
+        ),
+    )
+
+
+_WORDS_ITEM = Item(
+    "05-ap-words-2016",
+    "In its sentences about 2016",
+    "western_outlets",
+    "framing",
+    "document:ap_2024",
+)
+
+
+def _who_is_speaking_items() -> list[Item]:
+    quiz = who_is_speaking()
+    items = []
+    for sentence, answer in zip(quiz.items, quiz.answers, strict=True):
+        if answer == OWN_VOICE:
+            items.append(
+                Item("05-who-is-speaking", sentence, "western_outlets", "fair", "document:ap_2024")
+            )
+    return items
+
+
+#: Every exercise of the lesson, in lesson order.
+EXERCISES: list[Callable[[], Exercise]] = [
+    voices_in_2024,
+    named_in_both,
+    who_is_speaking,
+    reasons_for_swift_advance,
+    ap_words_for_2016,
+    order_then_and_now,
+    years_between_fall_and_breach,
+]
+
+
+def scrutiny_items() -> pd.DataFrame:
+    """Every exercise item of lesson 05 that examines a party's framing, with party and key."""
+    return items_frame([*_voices_items(), *_who_is_speaking_items(), _WORDS_ITEM])
