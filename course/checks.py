@@ -1,6 +1,6 @@
 """Validate the course tables: Frictionless for the Table Schema, plus the course's own rules.
 
-Two layers, both reported as :class:`course.data.Problem` objects that name the row and field:
+Two layers, both reported as :class:`course.package.Problem` objects that name the row and field:
 
 1. **Table Schema** (types, ``required``, ``unique``, ``enum``, ``pattern``, ``minimum``, primary
    and foreign keys) is checked by frictionless against ``datasets/datapackage.json``.
@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from course import text
-from course.data import (
+from course.package import (
     CURATED,
     DATE_PATTERN,
     DERIVED,
