@@ -53,6 +53,7 @@ __all__ = [
     "figures",
     "framing",
     "framing_counts",
+    "framing_uses",
     "live_entries",
     "load",
     "package_descriptor",
@@ -200,10 +201,24 @@ def attributions() -> pd.DataFrame:
 def framing() -> pd.DataFrame:
     """Each row represents one label (or family of labels) in the framing lexicon.
 
-    Columns: term_id, term, pattern (case-insensitive regex), category, connotation, used_by,
-    note, example_doc_id, example_quote.
+    Columns: term_id, term, pattern (case-insensitive regex), category, connotation, note,
+    example_doc_id, example_quote, and used_by: who uses the label, document by document, in
+    whose voice, documents in alphabetical order ("ap_2024: own voice ×2; Dareen Khalifa,
+    quoted ×2 | bbc_live: …"). used_by is
+    not typed anywhere: ``course build`` computes it from the texts and the attributions table
+    (``framing_counts.used_by``, from ``framing_uses``), and this loader joins it in.
     """
-    return load("framing")
+    lexicon = load("framing")
+    counts = load("framing_counts")
+    used = counts[counts["count"] > 0].dropna(subset=["used_by"])
+    used = used.assign(_doc=used["doc_id"].astype(str)).sort_values("_doc", kind="stable")
+    joined = (
+        used.assign(part=used["doc_id"].astype(str) + ": " + used["used_by"].astype(str))
+        .groupby("term_id", sort=False)["part"]
+        .agg(" | ".join)
+    )
+    lexicon["used_by"] = lexicon["term_id"].astype(str).map(joined).astype("string")
+    return lexicon
 
 
 def paragraphs() -> pd.DataFrame:
@@ -233,6 +248,17 @@ def live_entries() -> pd.DataFrame:
 def framing_counts() -> pd.DataFrame:
     """Each row represents the count of one framing term in one document (derived, computed).
 
-    Columns: term_id, doc_id, count, words, per_1000_words.
+    Columns: term_id, doc_id, count, words, per_1000_words, used_by (who uses it in that
+    document and in whose voice; empty when the count is 0).
     """
     return load("framing_counts")
+
+
+def framing_uses() -> pd.DataFrame:
+    """Each row represents one use of a framing term in a document and whose word it is (derived).
+
+    Columns: term_id, doc_id, start, end (offsets in the cleaned text), form (as printed),
+    voice (own, reported or quoted), speaker and attribution_id (empty for the document's own
+    voice). Computed by ``course build`` (:mod:`course.voices`).
+    """
+    return load("framing_uses")

@@ -46,7 +46,7 @@ CURATED = (
     "attributions",
     "framing",
 )
-DERIVED = ("paragraphs", "sentences", "live_entries", "framing_counts")
+DERIVED = ("paragraphs", "sentences", "live_entries", "framing_counts", "framing_uses")
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
 
