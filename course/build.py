@@ -6,7 +6,7 @@
   character offsets (:mod:`course.text`);
 * ``live_entries.csv``: the BBC live page's timestamped entries;
 * ``framing_counts.csv``: each framing term counted in each document (:mod:`course.media`),
-  with who uses it there (``used_by``);
+  with whose words they are there (``voices``);
 * ``framing_uses.csv``: every use of every framing term and whose word it is: the document's
   own, a speaker's in quotation marks, or the document's report of a speaker
   (:mod:`course.voices`, from the texts and the attributions table);
@@ -121,9 +121,9 @@ def derived_files() -> dict[str, str]:
     lexicon = data.load("framing")
     counts = media.count_terms(lexicon, doc_ids)
     uses = voices.term_uses(lexicon, data.load("attributions"), doc_ids)
-    who = voices.used_by(uses).set_index(["term_id", "doc_id"])["used_by"]
+    who = voices.used_by(uses).set_index(["term_id", "doc_id"])["voices"]
     pairs = zip(counts.term_id, counts.doc_id, strict=True)
-    counts["used_by"] = [who.get(pair, "") for pair in pairs]
+    counts["voices"] = [who.get(pair, "") for pair in pairs]
     card = (datasets_dir() / "README.md").read_text(encoding="utf-8")
     return {
         "README.md": _data_card(card),
@@ -145,7 +145,7 @@ def derived_files() -> dict[str, str]:
                     row.count,
                     row.words,
                     f"{row.per_1000_words:.3f}",
-                    row.used_by,
+                    row.voices,
                 ]
                 for row in counts.itertuples()
             ],

@@ -206,14 +206,14 @@ def framing() -> pd.DataFrame:
     whose voice, documents in alphabetical order ("ap_2024: own voice ×2; Dareen Khalifa,
     quoted ×2 | bbc_live: …"). used_by is
     not typed anywhere: ``course build`` computes it from the texts and the attributions table
-    (``framing_counts.used_by``, from ``framing_uses``), and this loader joins it in.
+    (``framing_counts.voices``, from ``framing_uses``), and this loader joins it in.
     """
     lexicon = load("framing")
     counts = load("framing_counts")
-    used = counts[counts["count"] > 0].dropna(subset=["used_by"])
+    used = counts[counts["count"] > 0].dropna(subset=["voices"])
     used = used.assign(_doc=used["doc_id"].astype(str)).sort_values("_doc", kind="stable")
     joined = (
-        used.assign(part=used["doc_id"].astype(str) + ": " + used["used_by"].astype(str))
+        used.assign(part=used["doc_id"].astype(str) + ": " + used["voices"].astype(str))
         .groupby("term_id", sort=False)["part"]
         .agg(" | ".join)
     )
@@ -248,7 +248,7 @@ def live_entries() -> pd.DataFrame:
 def framing_counts() -> pd.DataFrame:
     """Each row represents the count of one framing term in one document (derived, computed).
 
-    Columns: term_id, doc_id, count, words, per_1000_words, used_by (who uses it in that
+    Columns: term_id, doc_id, count, words, per_1000_words, voices (who uses it in that
     document and in whose voice; empty when the count is 0).
     """
     return load("framing_counts")

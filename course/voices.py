@@ -16,7 +16,7 @@ speaker; :func:`unattributed_quotes` lists those so that the attributions table 
 completed (a test requires it to be empty).
 
 ``course build`` writes the result to ``datasets/derived/framing_uses.csv`` (one row per
-match) and summarises it per term and document in the ``used_by`` column of
+match) and summarises it per term and document in the ``voices`` column of
 ``framing_counts.csv``; ``course.data.framing()`` joins those summaries into the lexicon's
 ``used_by`` column. Nobody types who uses a label.
 """
@@ -214,9 +214,9 @@ def unattributed_quotes(uses: pd.DataFrame) -> pd.DataFrame:
 
 
 def used_by(uses: pd.DataFrame) -> pd.DataFrame:
-    """Summarise who uses each term in each document, for ``framing_counts.used_by``.
+    """Summarise who uses each term in each document, for ``framing_counts.voices``.
 
-    Returns one row per (term_id, doc_id) that has uses, with ``used_by`` such as
+    Returns one row per (term_id, doc_id) that has uses, with ``voices`` such as
     ``"own voice ×3; Dareen Khalifa, quoted ×2; Turkish security officials, reported ×1"``:
     the document's own voice first, then each speaker in order of first use.
     """
@@ -232,5 +232,5 @@ def used_by(uses: pd.DataFrame) -> pd.DataFrame:
             n = int(((others["speaker"] == speaker) & (others["voice"] == voice)).sum())
             who = speaker or "unattributed quotation"
             parts.append(f"{who}, {voice} ×{n}")
-        rows.append({"term_id": term_id, "doc_id": doc_id, "used_by": "; ".join(parts)})
-    return pd.DataFrame(rows, columns=["term_id", "doc_id", "used_by"])
+        rows.append({"term_id": term_id, "doc_id": doc_id, "voices": "; ".join(parts)})
+    return pd.DataFrame(rows, columns=["term_id", "doc_id", "voices"])

@@ -135,3 +135,9 @@ def test_typing_used_by_into_the_lexicon_fails_validation(datasets_copy):
     with pytest.raises(data.DatasetError) as caught:
         data.load("framing")
     assert any(p.field == "used_by" and "computed" in p.message for p in caught.value.problems)
+
+
+def test_counts_and_lexicon_share_only_the_term_id():
+    """Can a lesson merge framing_counts with the lexicon on term_id alone (no clashing column)?"""
+    shared = set(data.framing_counts().columns) & set(data.framing().columns)
+    assert shared == {"term_id"}
