@@ -213,24 +213,29 @@ def unattributed_quotes(uses: pd.DataFrame) -> pd.DataFrame:
     return uses[(uses["voice"] == "quoted") & (uses["attribution_id"].fillna("") == "")]
 
 
+def _times(n: int) -> str:
+    return f" ×{n}" if n > 1 else ""
+
+
 def used_by(uses: pd.DataFrame) -> pd.DataFrame:
     """Summarise who uses each term in each document, for ``framing_counts.voices``.
 
     Returns one row per (term_id, doc_id) that has uses, with ``voices`` such as
-    ``"own voice ×3; Dareen Khalifa, quoted ×2; Turkish security officials, reported ×1"``:
-    the document's own voice first, then each speaker in order of first use.
+    ``"own voice ×3; Dareen Khalifa, quoted ×2; Turkish security officials, reported"``: the
+    document's own voice first, then each speaker in order of first use; "×n" when more than
+    once.
     """
     rows = []
     for (term_id, doc_id), group in uses.groupby(["term_id", "doc_id"], sort=False):
         parts = []
         own = int((group["voice"] == "own").sum())
         if own:
-            parts.append(f"own voice ×{own}")
+            parts.append("own voice" + _times(own))
         others = group[group["voice"] != "own"]
         keys = others[["speaker", "voice"]].drop_duplicates().itertuples(index=False)
         for speaker, voice in keys:
             n = int(((others["speaker"] == speaker) & (others["voice"] == voice)).sum())
             who = speaker or "unattributed quotation"
-            parts.append(f"{who}, {voice} ×{n}")
+            parts.append(f"{who}, {voice}{_times(n)}")
         rows.append({"term_id": term_id, "doc_id": doc_id, "voices": "; ".join(parts)})
     return pd.DataFrame(rows, columns=["term_id", "doc_id", "voices"])
