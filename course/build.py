@@ -5,7 +5,11 @@
 * ``paragraphs.csv``, ``sentences.csv``: the cleaned documents split with stable ids and
   character offsets (:mod:`course.text`);
 * ``live_entries.csv``: the BBC live page's timestamped entries;
-* ``framing_counts.csv``: each framing term counted in each document (:mod:`course.media`);
+* ``framing_counts.csv``: each framing term counted in each document (:mod:`course.media`),
+  with whose words they are there (``voices``);
+* ``framing_uses.csv``: every use of every framing term and whose word it is: the document's
+  own, a speaker's in quotation marks, or the document's report of a speaker
+  (:mod:`course.voices`, from the texts and the attributions table);
 * ``validated.json``: the fingerprints of the tables that passed every check
   (:mod:`course.checks`), so that loading them later is fast.
 
@@ -24,7 +28,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from course import checks, data, media, text
+from course import checks, data, media, text, voices
 from course.paths import datasets_dir
 
 __all__ = ["BuildError", "build", "derived_files"]
@@ -114,7 +118,12 @@ def derived_files() -> dict[str, str]:
         for doc in documents
         for e in doc.entries
     ]
-    counts = media.count_terms(data.load("framing"), doc_ids)
+    lexicon = data.load("framing")
+    counts = media.count_terms(lexicon, doc_ids)
+    uses = voices.term_uses(lexicon, data.load("attributions"), doc_ids)
+    who = voices.used_by(uses).set_index(["term_id", "doc_id"])["voices"]
+    pairs = zip(counts.term_id, counts.doc_id, strict=True)
+    counts["voices"] = [who.get(pair, "") for pair in pairs]
     card = (datasets_dir() / "README.md").read_text(encoding="utf-8")
     return {
         "README.md": _data_card(card),
@@ -130,9 +139,19 @@ def derived_files() -> dict[str, str]:
         "derived/framing_counts.csv": _csv(
             list(counts.columns),
             [
-                [row.term_id, row.doc_id, row.count, row.words, f"{row.per_1000_words:.3f}"]
+                [
+                    row.term_id,
+                    row.doc_id,
+                    row.count,
+                    row.words,
+                    f"{row.per_1000_words:.3f}",
+                    row.voices,
+                ]
                 for row in counts.itertuples()
             ],
+        ),
+        "derived/framing_uses.csv": _csv(
+            voices.USE_COLUMNS, uses[voices.USE_COLUMNS].values.tolist()
         ),
     }
 

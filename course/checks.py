@@ -1,12 +1,14 @@
 """Validate the course tables: Frictionless for the Table Schema, plus the course's own rules.
 
-Two layers, both reported as :class:`course.data.Problem` objects that name the row and field:
+Two layers, both reported as :class:`course.package.Problem` objects that name the row and field:
 
 1. **Table Schema** (types, ``required``, ``unique``, ``enum``, ``pattern``, ``minimum``, primary
    and foreign keys) is checked by frictionless against ``datasets/datapackage.json``.
 2. **Course rules** that a schema cannot express: every ``quote`` occurs in its document, every
    actor in ``events.actors`` exists, a date's text matches its precision, ranges run forwards,
-   a raw file still has its recorded checksum, a framing pattern matches its own example.
+   a raw file still has its recorded checksum, a framing pattern matches its own example; and
+   the editorial rules of :mod:`course.rules`: loaded words only quoted or attributed in a
+   table's own prose, sides and alignments by the written rule, usage computed, never typed.
 
 Validation is a pure function of the files, so :func:`ensure_valid` remembers a table's
 *fingerprint* (a hash of its CSV, its schema and every file its rules read) once the table has
@@ -25,8 +27,8 @@ from typing import Any
 
 import pandas as pd
 
-from course import text
-from course.data import (
+from course import rules, text
+from course.package import (
     CURATED,
     DATE_PATTERN,
     DERIVED,
@@ -54,8 +56,10 @@ def _dependencies(name: str) -> list[str]:
     """Tables whose content the rules for ``name`` read (foreign keys, documents)."""
     schema = resource_descriptor(name)["schema"]
     deps = {fk["reference"]["resource"] or name for fk in schema.get("foreignKeys", [])}
-    if name == "events":
-        deps.add("actors")
+    if name in ("events", "attributions"):
+        deps.add("actors")  # events.actors and attributions.actor_id name actors
+    if name in rules.PROSE_FIELDS or name == "attributions":
+        deps.add("framing")  # the lexicon's loaded terms; wp_battle attributions use a term
     if any(field["name"] in {"doc_id", "example_doc_id"} for field in schema["fields"]):
         deps.add("documents")
     deps.discard(name)
@@ -261,6 +265,10 @@ RULES: tuple[_Rule, ...] = (
     _event_actors_exist,
     _checksums_match,
     _patterns_work,
+    rules.own_voice_problems,
+    rules.side_problems,
+    rules.alignment_problems,
+    rules.usage_problems,
 )
 
 

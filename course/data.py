@@ -11,6 +11,10 @@ named after it (``course.data.events()``) and all of them go through :func:`load
   categoricals, empty cells as ``<NA>``, and dates parsed to timestamps with their precision kept
   in the ``*_precision`` column beside them.
 
+Layers: :mod:`course.package` (descriptor, paths, raw reading) is below this module and
+:mod:`course.checks` (validation) sits between them; neither imports this module, so loading a
+table goes one way: ``data`` → ``checks`` → ``package``.
+
 Dates such as ``2016-07`` (month precision) parse to the first day of the period, except in end
 columns (``end``, ``end_date``, ``period_end``), which parse to the last day, so that a phase
 that ends "2016-10" covers all of October.
@@ -18,14 +22,23 @@ that ends "2016-10" covers all of October.
 
 from __future__ import annotations
 
-import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from course.paths import datasets_dir
+from course import checks
+from course.package import (
+    CURATED,
+    DATE_PATTERN,
+    DERIVED,
+    DatasetError,
+    Problem,
+    package_descriptor,
+    read_raw,
+    resource_descriptor,
+    table_path,
+)
 
 __all__ = [
     "CURATED",
@@ -40,93 +53,20 @@ __all__ = [
     "figures",
     "framing",
     "framing_counts",
+    "framing_uses",
     "live_entries",
     "load",
+    "package_descriptor",
     "paragraphs",
+    "parse_date",
     "phases",
+    "read_raw",
     "resource_descriptor",
     "sentences",
     "table_path",
 ]
 
-CURATED = (
-    "documents",
-    "defects",
-    "phases",
-    "actors",
-    "events",
-    "figures",
-    "attributions",
-    "framing",
-)
-DERIVED = ("paragraphs", "sentences", "live_entries", "framing_counts")
-DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 _END_COLUMNS = {"end", "end_date", "period_end"}
-
-
-class Problem:
-    """One thing wrong with a table: where (row, field) and what."""
-
-    def __init__(self, table: str, row: int | None, field: str | None, message: str) -> None:
-        self.table, self.row, self.field, self.message = table, row, field, message
-
-    def __str__(self) -> str:
-        where = []
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.field:
-            where.append(f"field '{self.field}'")
-        return f"{', '.join(where) or 'table'}: {self.message}"
-
-    def __repr__(self) -> str:
-        return f"Problem({self.table!r}, {self.row!r}, {self.field!r}, {self.message!r})"
-
-
-class DatasetError(ValueError):
-    """A table breaks its schema or a course rule. The message names file, rows and fields.
-
-    Row numbers count the header as row 1, as a spreadsheet shows them.
-    """
-
-    def __init__(self, path: Path, problems: list[Problem]) -> None:
-        self.path, self.problems = path, problems
-        shown = "\n".join(f"  - {problem}" for problem in problems[:20])
-        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
-        super().__init__(f"{path} is not valid ({len(problems)} problem(s)):\n{shown}{more}")
-
-
-# --------------------------------------------------------------------------------------------
-# The data package
-
-
-@cache
-def _package(path: Path, mtime: float) -> dict[str, Any]:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        problem = Problem("datapackage", None, None, f"invalid JSON: {error}")
-        raise DatasetError(path, [problem]) from error
-
-
-def package_descriptor() -> dict[str, Any]:
-    """Return ``datasets/datapackage.json`` as a dict (re-read when the file changes)."""
-    path = datasets_dir() / "datapackage.json"
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} is missing: it declares every course table.")
-    return _package(path, path.stat().st_mtime)
-
-
-def resource_descriptor(name: str) -> dict[str, Any]:
-    """Return the data-package resource ``name``; the error lists the valid names."""
-    resources = {resource["name"]: resource for resource in package_descriptor()["resources"]}
-    if name not in resources:
-        raise KeyError(f"No table named {name!r}. Tables: {', '.join(resources)}.")
-    return resources[name]
-
-
-def table_path(name: str) -> Path:
-    """Return the CSV file of table ``name``."""
-    return datasets_dir() / resource_descriptor(name)["path"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -139,8 +79,6 @@ def load(name: str, *, validate: bool = True) -> pd.DataFrame:
     Raises ``FileNotFoundError`` naming the missing file, ``KeyError`` listing the valid table
     names, or :class:`DatasetError` listing each problem by row and field.
     """
-    from course import checks  # checks imports this module
-
     path = table_path(name)
     if not path.is_file():
         hint = " Run `course build` to regenerate it." if name in DERIVED else ""
@@ -159,11 +97,6 @@ def _typed(name: str, fingerprint: str) -> pd.DataFrame:
         column = field["name"]
         frame[column] = _convert(frame[column], field)
     return frame
-
-
-def read_raw(name: str) -> pd.DataFrame:
-    """Return table ``name`` exactly as stored: every cell a string, empty cells as ``""``."""
-    return pd.read_csv(table_path(name), dtype=str, keep_default_na=False, encoding="utf-8")
 
 
 def _convert(values: pd.Series, field: dict[str, Any]) -> pd.Series:
@@ -268,10 +201,24 @@ def attributions() -> pd.DataFrame:
 def framing() -> pd.DataFrame:
     """Each row represents one label (or family of labels) in the framing lexicon.
 
-    Columns: term_id, term, pattern (case-insensitive regex), category, connotation, used_by,
-    note, example_doc_id, example_quote.
+    Columns: term_id, term, pattern (case-insensitive regex), category, connotation, note,
+    example_doc_id, example_quote, and used_by: who uses the label, document by document, in
+    whose voice, documents in alphabetical order ("ap_2024: own voice ×2; Dareen Khalifa,
+    quoted ×2 | bbc_live: …"). used_by is
+    not typed anywhere: ``course build`` computes it from the texts and the attributions table
+    (``framing_counts.voices``, from ``framing_uses``), and this loader joins it in.
     """
-    return load("framing")
+    lexicon = load("framing")
+    counts = load("framing_counts")
+    used = counts[counts["count"] > 0].dropna(subset=["voices"])
+    used = used.assign(_doc=used["doc_id"].astype(str)).sort_values("_doc", kind="stable")
+    joined = (
+        used.assign(part=used["doc_id"].astype(str) + ": " + used["voices"].astype(str))
+        .groupby("term_id", sort=False)["part"]
+        .agg(" | ".join)
+    )
+    lexicon["used_by"] = lexicon["term_id"].astype(str).map(joined).astype("string")
+    return lexicon
 
 
 def paragraphs() -> pd.DataFrame:
@@ -301,6 +248,17 @@ def live_entries() -> pd.DataFrame:
 def framing_counts() -> pd.DataFrame:
     """Each row represents the count of one framing term in one document (derived, computed).
 
-    Columns: term_id, doc_id, count, words, per_1000_words.
+    Columns: term_id, doc_id, count, words, per_1000_words, voices (who uses it in that
+    document and in whose voice; empty when the count is 0).
     """
     return load("framing_counts")
+
+
+def framing_uses() -> pd.DataFrame:
+    """Each row represents one use of a framing term in a document and whose word it is (derived).
+
+    Columns: term_id, doc_id, start, end (offsets in the cleaned text), form (as printed),
+    voice (own, reported or quoted), speaker and attribution_id (empty for the document's own
+    voice). Computed by ``course build`` (:mod:`course.voices`).
+    """
+    return load("framing_uses")

@@ -85,7 +85,9 @@ def test_missing_table_error_names_the_file(datasets_copy, table):
         data.load(table)
 
 
-@pytest.mark.parametrize("table", ["events", "figures"])
+@pytest.mark.parametrize(
+    "table", ["events", "figures", "attributions", "actors", "phases", "framing"]
+)
 def test_valid_sample_files_load(datasets_copy, table):
     """Do the small valid sample files in tests/data pass every check?"""
     shutil.copy(TEST_DATA / f"{table}-valid.csv", datasets_copy / f"{table}.csv")
@@ -110,6 +112,26 @@ def test_valid_sample_files_load(datasets_copy, table):
         ("figures", 5, "approximate", "type"),
         ("figures", 6, "low", "type"),
         ("figures", 7, "doc_id", "foreign-key"),
+        ("events", 11, "description", "own voice"),
+        ("figures", 8, "measure", "own voice"),
+        ("attributions", 3, "alignment", "breaks the rule"),
+        ("attributions", 4, "alignment", "needs the actor"),
+        ("attributions", 5, "alignment", "constraint"),
+        ("attributions", 6, "alignment", "same speaker"),
+        ("attributions", 7, "quote", "lexicon term"),
+        ("attributions", 8, "claim", "own voice"),
+        ("attributions", 9, "actor_id", "unknown actor"),
+        ("actors", 4, "side", "differs from its parent"),
+        ("actors", 5, "side_basis", "needs a parent_id"),
+        ("actors", 6, "side_basis", "no infobox column lists it"),
+        ("actors", 7, "side", "infobox lists it in combatant1"),
+        ("actors", 8, "side", "both be 'not_stated'"),
+        ("actors", 9, "side", "constraint"),
+        ("actors", 10, "notes", "own voice"),
+        ("phases", 3, "name", "own voice"),
+        ("phases", 4, "summary", "own voice"),
+        ("phases", 5, "summary", "own voice"),
+        ("framing", 3, "note", "own voice"),
     ],
 )
 def test_invalid_sample_names_file_row_and_field(datasets_copy, table, row, field, words):
@@ -125,12 +147,24 @@ def test_invalid_sample_names_file_row_and_field(datasets_copy, table, row, fiel
     assert f"row {row}, field '{field}'" in str(error)
 
 
-def test_valid_rows_of_an_invalid_file_are_not_blamed(datasets_copy):
-    """Is the one valid row of the invalid sample left out of the error?"""
-    shutil.copy(TEST_DATA / "events-invalid.csv", datasets_copy / "events.csv")
+@pytest.mark.parametrize(
+    ("table", "valid_rows"),
+    [("events", {2}), ("attributions", {2}), ("actors", {2, 3}), ("phases", {2})],
+)
+def test_valid_rows_of_an_invalid_file_are_not_blamed(datasets_copy, table, valid_rows):
+    """Are the valid rows of an invalid sample left out of the error?"""
+    shutil.copy(TEST_DATA / f"{table}-invalid.csv", datasets_copy / f"{table}.csv")
     with pytest.raises(data.DatasetError) as caught:
-        data.load("events")
-    assert 2 not in {p.row for p in caught.value.problems}
+        data.load(table)
+    assert valid_rows.isdisjoint({p.row for p in caught.value.problems})
+
+
+def test_a_typed_used_by_column_is_named(datasets_copy):
+    """Does the invalid lexicon sample, with a typed used_by column, name that column?"""
+    shutil.copy(TEST_DATA / "framing-invalid.csv", datasets_copy / "framing.csv")
+    with pytest.raises(data.DatasetError) as caught:
+        data.load("framing")
+    assert any(p.field == "used_by" and "computed" in p.message for p in caught.value.problems)
 
 
 def test_edited_raw_document_fails_its_checksum(datasets_copy):
