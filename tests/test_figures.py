@@ -249,13 +249,9 @@ def test_involvement_description_lists_each_actor_with_its_printed_period():
 # No cell writes a figure's description itself ------------------------------------------------
 
 _INLINE_DESCRIPTION = re.compile(r"""["']description["']\s*:|\bdescription\s*=\s*(?!None\b)""")
-_ELSEWHERE = "lessons 04 and 05 belong to another branch of issue 13; see its report"
-_NOTEBOOKS = [
-    pytest.param(
-        path, marks=pytest.mark.xfail(reason=_ELSEWHERE) if path.stem[:2] in {"04", "05"} else ()
-    )
-    for path in sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-] + sorted((REPO / "autograder" / "source").glob("*/*.ipynb"))
+_NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb")) + sorted(
+    (REPO / "autograder" / "source").glob("*/*.ipynb")
+)
 
 
 @pytest.mark.parametrize("path", _NOTEBOOKS, ids=lambda p: p.stem)

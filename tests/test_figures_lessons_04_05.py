@@ -35,15 +35,3 @@ def test_rate_bars_follow_the_order_they_are_given():
     assert [trace.name for trace in fig.data] == ["bbc_live", "ap_2024"]
     description = figures.describe(fig)
     assert description.index("rebels:") < description.index("insurgents:")
-
-
-def test_events_by_day_counts_the_events_of_each_day():
-    """Does the description give the number of events on each day, from the data?"""
-    events = data.events()
-    dated = events[(events["phase_id"] == "y2024_offensive") & (events["date_precision"] == "day")]
-    fig = figures.events_by_day(dated)
-    description = figures.describe(fig)
-    assert description.startswith(f"{len(dated)} events dated to the day")
-    for day, n in dated.groupby("date").size().items():
-        assert f"{day:%A} {day.day} {day:%B %Y}: {n} (" in description
-    assert len({trace.marker.symbol for trace in fig.data}) == len(fig.data)
