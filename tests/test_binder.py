@@ -4,6 +4,7 @@ tools (checked in real JupyterLab and Chromium), and a bundle with no secrets.""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -315,7 +316,7 @@ def test_binder_turns_off_the_instructor_server_extensions(binder_env, tmp_path)
         capture_output=True,
         text=True,
     )
-    listing = result.stdout + result.stderr
+    listing = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout + result.stderr)  # no colours
     state = dict(re.findall(r"(nbgrader\.server_extensions\.\w+) (enabled|disabled)", listing))
     assert state == {
         "nbgrader.server_extensions.formgrader": "disabled",
@@ -366,6 +367,9 @@ def test_fresh_environment_from_binder_runs_every_notebook(student_bundle, binde
 # What a student sees: JupyterLab started as Binder starts it, in Debian's Chromium
 
 
+INSTRUCTOR_PLUGINS = ("course-list", "create-assignment", "formgrader")
+
+
 def _nbgrader_menu(page) -> list[str]:
     """The entries of JupyterLab's Nbgrader menu, or [] when there is no such menu."""
     menu = page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader")
@@ -411,9 +415,11 @@ def _student_view(chromium, lab, notebook: str) -> dict[str, object]:
         toolbar = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Toolbar")
         validate = toolbar.get_by_text("Validate")
         validate.first.wait_for()
+        config = json.loads(page.locator("#jupyter-config-data").text_content())
         view = {
             "menu": _nbgrader_menu(page),
             "create_assignment": page.locator("[title='Nbgrader Create Assignment']").count(),
+            "locked": sorted(config.get("lockedExtensions", [])),
         }
         validate.first.click()
         dialog = page.locator(".jp-Dialog")
@@ -460,7 +466,10 @@ def test_students_binder_shows_no_instructor_tools_but_validate_works(
         assert not {"Formgrader", "Course List"} & set(view["menu"]), view
         assert view["create_assignment"] == 0, view
         assert view["formgrader_status"] == 404, view
+        # ... and the plugin manager cannot turn them back on.
+        assert view["locked"] == [f"@jupyter/nbgrader:{p}" for p in INSTRUCTOR_PLUGINS], view
     else:
         assert "Formgrader" in view["menu"], view
         assert view["create_assignment"] >= 1, view
         assert view["formgrader_status"] != 404, view
+        assert view["locked"] == [], view
