@@ -1,10 +1,14 @@
 # Two entry points, both safe to run on a fresh clone:
 #   make start   set everything up and start JupyterLab on the course (HEADLESS=1 for no browser)
 #   make test    set everything up and run every test
+# `make start` installs the instructor tools (pip install -e '.[instructor]': JupyterLab,
+# nbgrader with formgrader, frictionless); `make test` adds what the tests need ('.[test]').
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
-STAMP   = $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+SUM     = $(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+START_STAMP = $(VENV)/.installed-instructor-$(SUM)
+STAMP   = $(VENV)/.installed-test-$(SUM)
 PORT   ?= 8888
 HEADLESS ?=
 PYTEST_ARGS ?=
@@ -13,15 +17,23 @@ PYTEST_ARGS ?=
 
 setup: $(STAMP)
 
+$(START_STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[instructor]'
+	$(BIN)/course lab-settings
+	@rm -f $(VENV)/.installed-instructor-*
+	@touch $@
+
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	$(BIN)/course lab-settings
 	@rm -f $(VENV)/.installed-*
-	@touch $@
+	@touch $@ $(START_STAMP)
 
-start: $(STAMP)
+start: $(START_STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --port=$(PORT) \
 		$(if $(HEADLESS),--no-browser --ip=127.0.0.1,) \
 		$(if $(filter 0,$(shell id -u)),--allow-root,) \
@@ -30,7 +42,7 @@ start: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-build: $(STAMP)
+build: $(START_STAMP)
 	$(BIN)/course build
 
 lint: $(STAMP)

@@ -5,7 +5,7 @@ import lines, executes both headless in fresh kernels (alternating, ``--repeat``
 prints the median times and their ratio. The difference is the lesson's own work: loading
 tables, building figures and widgets. Nothing is asserted; read the ratios.
 
-    python benchmarks/lessons.py [--repeat 3]
+    python benchmarks/lessons.py [--repeat 3] [--lesson 01 ...]
 """
 
 from __future__ import annotations
@@ -40,12 +40,27 @@ def _run(nb: nbformat.NotebookNode) -> float:
     return time.perf_counter() - start
 
 
+def lessons(prefixes: list[str] | None) -> list[Path]:
+    """The lesson notebooks, or those whose name starts with one of ``prefixes``."""
+    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    chosen = [p for p in paths if not prefixes or p.name.startswith(tuple(prefixes))]
+    if not chosen:
+        raise SystemExit(f"No lesson starts with {prefixes}: {', '.join(p.stem for p in paths)}")
+    return chosen
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each notebook (median)")
+    parser.add_argument(
+        "--lesson",
+        action="append",
+        default=None,
+        help="only the lessons whose name starts with this (e.g. 01); repeatable; default all",
+    )
     args = parser.parse_args()
     print(f"{'notebook':32} {'imports only':>12} {'lesson':>9} {'ratio':>7} {'own work':>9}")
-    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+    for path in lessons(args.lesson):
         lesson = nbformat.read(path, as_version=4)
         base_times, lesson_times = [], []
         for _ in range(args.repeat):

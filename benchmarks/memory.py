@@ -4,11 +4,12 @@ Each notebook runs headless in a fresh kernel with one extra cell at the end tha
 kernel's peak resident memory (``ru_maxrss``). The imports-only twin of each lesson (the same
 import lines, nothing else) gives the baseline, so the lesson's own share shows as a ratio.
 
-    python benchmarks/memory.py
+    python benchmarks/memory.py [--lesson 01 ...]
 """
 
 from __future__ import annotations
 
+import argparse
 import re
 from pathlib import Path
 
@@ -29,8 +30,20 @@ def _peak_mb(nb: nbformat.NotebookNode) -> float:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--lesson",
+        action="append",
+        default=None,
+        help="only the lessons whose name starts with this (e.g. 01); repeatable; default all",
+    )
+    args = parser.parse_args()
+    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    paths = [p for p in paths if not args.lesson or p.name.startswith(tuple(args.lesson))]
+    if not paths:
+        raise SystemExit(f"No lesson starts with {args.lesson}")
     print(f"{'notebook':32} {'imports only':>12} {'lesson':>9} {'ratio':>7}")
-    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+    for path in paths:
         lesson = nbformat.read(path, as_version=4)
         lines = [
             m.group(1)

@@ -3,7 +3,8 @@
 The bundle holds what Binder (or a JupyterHub) serves to students: the lessons, the released
 assignments (``nbgrader generate_assignment`` output, which has no solutions and no hidden
 tests), the datasets, the ``course`` package without its instructor tools' data, ``binder/``,
-and a student README with the Binder badge. It never holds ``autograder/source``, the
+the licence texts (``LICENSES/``, ``REUSE.toml``), ``CITATION.cff`` and a student README with
+the Binder badge. It never holds ``autograder/source``, the
 gradebook, feedback, instructor notes or checkpoints.
 
 After writing the tree, :func:`scan` reads every file in it and looks for every solution line
@@ -104,7 +105,9 @@ def bundle(
     shutil.copytree(REPO_DIR / "datasets", target / "datasets", ignore=_EXCLUDE)
     shutil.copytree(REPO_DIR / "course", target / "course", ignore=_EXCLUDE)
     shutil.copytree(REPO_DIR / "binder", target / "binder", ignore=_EXCLUDE)
-    shutil.copy(REPO_DIR / "pyproject.toml", target / "pyproject.toml")
+    shutil.copytree(REPO_DIR / "LICENSES", target / "LICENSES", ignore=_EXCLUDE)
+    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "REUSE.toml", "CITATION.cff"):
+        shutil.copy(REPO_DIR / name, target / name)  # the package, its licences and citation
     shutil.copy(REPO_DIR / "binder" / "STUDENT_README.md", target / "README.md")
 
     progress("Scanning every file for solution and hidden-test lines ...")

@@ -46,6 +46,11 @@ __all__ = ["ensure_valid", "fingerprint", "table_problems", "validate_all"]
 STAMPS = "derived/validated.json"
 _PRECISION_BY_LENGTH = {4: "year", 7: "month", 10: "day"}
 _validated: set[str] = set()
+MISSING_VALIDATOR = (
+    "checking this table needs frictionless, which only the instructor tools install: "
+    "pip install 'aleppo-course[instructor]'. Without it, a table loads only while it is "
+    f"exactly as recorded in datasets/{STAMPS}; restore the table or install the tools."
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -102,7 +107,11 @@ def ensure_valid(name: str, known_fingerprint: str | None = None) -> None:
 
 
 def _schema_problems(name: str) -> list[Problem]:
-    from frictionless import Package  # imported here: it costs about a second
+    try:
+        from frictionless import Package  # imported here: it costs about a second
+    except ImportError as error:  # a base install: only recorded fingerprints are trusted
+        problem = Problem(name, None, None, MISSING_VALIDATOR)
+        raise DatasetError(table_path(name), [problem]) from error
 
     package = Package(package_descriptor(), basepath=str(datasets_dir()))
     report = package.get_resource(name).validate()

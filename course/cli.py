@@ -13,11 +13,23 @@ commands), so that everything it does can also be done from Python or a notebook
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 __all__ = ["main"]
+
+# What each command needs beyond the base package; the instructor extra brings all of it. A
+# command missing from this table that meets one of these modules missing gets the same message.
+NEEDS = {
+    "build": ("frictionless",),
+    "validate": ("frictionless",),
+    "grade": ("nbgrader",),
+    "bundle": ("nbgrader",),
+}
+INSTRUCTOR_MODULES = {"frictionless", "nbgrader", "nbformat", "nbclient", "jupyterlab"}
+INSTALL_INSTRUCTOR = "pip install 'aleppo-course[instructor]'"
 
 
 def _progress(message: str) -> None:
@@ -153,7 +165,25 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``course`` command with ``argv`` (default: the process arguments)."""
     args = _parser().parse_args(argv)
-    return args.handler(args)
+    missing = [name for name in NEEDS.get(args.command, ()) if not importlib.util.find_spec(name)]
+    if missing:
+        return _needs_instructor_tools(args.command, missing)
+    try:
+        return args.handler(args)
+    except ModuleNotFoundError as error:
+        if error.name not in INSTRUCTOR_MODULES:
+            raise
+        return _needs_instructor_tools(args.command, [error.name])
+
+
+def _needs_instructor_tools(command: str, missing: list[str]) -> int:
+    print(
+        f"course {command} is an instructor command: it needs {', '.join(missing)}, which this "
+        f"installation does not have. Install the instructor tools with\n    {INSTALL_INSTRUCTOR}\n"
+        "(in a clone of the repository: pip install -e '.[instructor]').",
+        file=sys.stderr,
+    )
+    return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -61,10 +61,13 @@ class Lab:
 
 
 @contextlib.contextmanager
-def jupyterlab(root: Path, env: dict[str, str] | None = None) -> Iterator[Lab]:
-    """Start JupyterLab on ``root``; always stop it on exit."""
+def jupyterlab(
+    root: Path, env: dict[str, str] | None = None, bin_dir: Path | None = None
+) -> Iterator[Lab]:
+    """Start JupyterLab on ``root`` (from the environment ``bin_dir``, default this one's);
+    always stop it on exit."""
     port, token = _free_port(), secrets.token_hex(24)
-    bin_dir = Path(sys.executable).parent
+    bin_dir = bin_dir or Path(sys.executable).parent
     command = [
         str(bin_dir / "jupyter"),
         "lab",

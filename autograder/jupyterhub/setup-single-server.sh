@@ -5,7 +5,8 @@
 #   sudo autograder/jupyterhub/setup-single-server.sh
 #
 # It makes, in order:
-#   1. the course environment  $COURSE_HOME/env   (Python + the pinned requirements + JupyterHub)
+#   1. the course environment  $COURSE_HOME/env   (Python + the instructor set, pinned, + JupyterHub:
+#                                                 the grading account runs nbgrader there)
 #   2. the student files       $COURSE_HOME/files (`course bundle`: no solutions), installed
 #                                                 editable into the environment
 #   3. the grading account     $COURSE_GRADER_ACCOUNT, home 0700, holding the course directory
