@@ -295,6 +295,26 @@ def test_the_rewrite_drops_who_broke_the_2019_agreement():
     assert l04_rewrite.change_between(ap, rewrite) == l04_rewrite.WHO_LEFT_OUT
 
 
+def test_the_lessons_account_of_the_2019_agreement_sentence_holds():
+    """Does the rewrite keep 'government strikes' one sentence before, as the lesson now says?"""
+    rewrite = text.clean("ap_rewrite").text
+    before, after = rewrite.split("failed to prevent the attacks", 1)
+    assert "government strikes on opposition-held areas" in before.rsplit("\n", 1)[-1]
+    assert "government" not in after.split(".", 1)[0]
+
+
+def test_the_speakers_the_lesson_says_the_rewrite_leaves_out_are_left_out():
+    """After one name per speaker, are Ford, Khalifa, Peskov and Abdurrahman left out, and the
+    AP's 'fighters' and unnamed 'were seen as' (reworded, not dropped) not?"""
+    attributions = data.attributions()
+    clean = attributions.assign(speaker=attributions["speaker"].replace(l04.SAME_SPEAKER))
+    speakers = media.compare_speakers(clean).set_index("speaker")
+    left_out = set(speakers.index[(speakers["ap_2024"] > 0) & (speakers["ap_rewrite"] == 0)])
+    named = {"Robert Ford", "Dareen Khalifa", "Dmitry Peskov", "Rami Abdurrahman"}
+    assert named | {"Turkish security officials"} <= left_out
+    assert not {"fighters", "unnamed ('were seen as')"} & left_out
+
+
 @pytest.mark.parametrize(
     ("ap", "rewrite", "expected"),
     [

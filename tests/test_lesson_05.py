@@ -153,14 +153,31 @@ def test_order_then_and_now_rejects_the_reverse_order():
 
 def test_years_between_accepts_seven_point_nine():
     """Is 7.9 years (22 December 2016 to 29 November 2024) accepted?"""
-    quiz = l05.years_between_fall_and_breach()
+    quiz = l05.years_between_evacuation_and_breach()
     quiz.value = 7.9
     assert quiz.submit() is True
 
 
 def test_years_between_rejects_the_naive_difference_of_years():
     """Is 8 (2024 minus 2016, ignoring the months) rejected with the 'too high' hint?"""
-    quiz = l05.years_between_fall_and_breach()
+    quiz = l05.years_between_evacuation_and_breach()
     quiz.value = 8
     assert quiz.submit() is False
     assert "months" in quiz.feedback
+
+
+def test_the_siege_claims_the_lesson_sets_side_by_side_are_one_claim_group():
+    """Does the figures table hold the AP's 'weeks' with Wikipedia's and the rewrite's claims?"""
+    figures = data.figures()
+    claims = figures[figures["claim_group"] == "aleppo_siege_duration"].set_index("doc_id")
+    assert set(claims.index) == {"ap_2024", "wp_battle", "ap_rewrite"}
+    assert "lasted for weeks" in claims.loc["ap_2024", "quote"]
+    assert "four-year siege and battle" in claims.loc["wp_battle", "quote"]
+    assert "a prolonged siege" in claims.loc["ap_rewrite", "quote"]
+
+
+def test_the_lesson_names_phases_by_their_ids_not_by_the_old_fall():
+    """Are the lesson's phase keys free of the old phase name's 'fall'?"""
+    assert "fall" not in l05.phase_ids()
+    events = data.events().set_index("event_id")
+    assert l05.phase_ids()["offensive_2016"] == events.loc[l05.EVACUATION_EVENT, "phase_id"]

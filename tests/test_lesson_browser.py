@@ -1,4 +1,4 @@
-"""Lessons 01–03 as students meet them in JupyterLab: folded machinery and handing in work.
+"""Lessons 01–05 as students meet them in JupyterLab: folded machinery and handing in work.
 
 Real JupyterLab in Debian's Chromium, driven by Playwright (see :mod:`tests.browser`). Skipped
 with a visible reason when Chromium is missing, except in CI, where that is a failure.
@@ -35,7 +35,13 @@ if REASON:
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
-LESSONS = ["01_phases", "02_combatants", "03_sources_and_evidence"]
+LESSONS = [
+    "01_phases",
+    "02_combatants",
+    "03_sources_and_evidence",
+    "04_media_framing",
+    "05_aleppo_2016_and_2024",
+]
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 
 

@@ -82,8 +82,10 @@ def ypg_stances() -> pd.DataFrame:
 def classify_sides() -> Matching:
     """Match seven armed groups to their side; the answers are the actors table's ``side``.
 
-    The Saladin Ayubi Brigade is a Kurdish group that worked with the opposition: its side is
-    about whom it fought alongside, not about who its fighters were.
+    The side follows the data card's written rule (``side_basis``): the infobox column that lists
+    a group, else what a document says. The Saladin Ayubi Brigade is a Kurdish group that
+    "worked with the opposition": its side is about whom it worked with, not about who its
+    fighters were.
     """
     ids = [
         "hezbollah",
@@ -114,9 +116,10 @@ def classify_sides() -> Matching:
         {row.name: SIDE_LABELS[str(row.side)] for row in actors.itertuples()},
         choices=list(SIDE_LABELS.values()),
         explanation=" ".join(evidence(row) for row in actors.itertuples())
-        + " The actors table's side follows those columns (combatant1 and units1 for the "
-        "government and its allies, combatant2 and units2 for the opposition, combatant3 and "
-        "units3 for the Kurdish forces); a group's side is whom it fought alongside.",
+        + " The actors table's side follows those columns where the infobox lists a group "
+        "(combatant1 and units1 for the government and its allies, combatant2 and units2 for the "
+        "opposition, combatant3 and units3 for the Kurdish forces); otherwise it follows what a "
+        "document says about whom the group fought for or worked with (side_basis 'stated').",
     )
 
 

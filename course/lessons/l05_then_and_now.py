@@ -31,7 +31,7 @@ __all__ = [
     "scrutiny_items",
     "voices_in_2024",
     "who_is_speaking",
-    "years_between_fall_and_breach",
+    "years_between_evacuation_and_breach",
 ]
 
 #: The main actors of the presence grid and of the "named in both" exercise, in display order.
@@ -58,11 +58,12 @@ PRESENCE_ACTORS = [
     "anadolu",
 ]
 
-#: Events for the ordering exercise: two from the 2016 siege, two from the fall of eastern
-#: Aleppo, one from the aftermath and two from 2024. The right order comes from their dates.
+#: Events for the ordering exercise: two from the 2016 siege, two from the government offensive
+#: on eastern Aleppo and the evacuation, one from the aftermath and two from 2024. The right
+#: order comes from their dates.
 ORDER_EVENTS = ["ev089", "ev095", "ev116", "ev140", "ev154", "ev156", "ev158"]
 
-FALL_EVENT = "ev140"  # 22 December 2016: the evacuation was completed (wp_battle)
+EVACUATION_EVENT = "ev140"  # 22 December 2016: the evacuation was completed (wp_battle)
 BREACH_EVENT = "ev158"  # 29 November 2024: insurgents breached Aleppo (ap_2024)
 
 OWN_VOICE = "The AP's own voice (no source named)"
@@ -108,7 +109,7 @@ MEMORY_OF_2016 = r"2016|that year"
 #: Events that mark the phases the lesson shows (their phase ids are read from the events table).
 PHASE_EVENTS = {
     "siege": "ev089",
-    "fall": FALL_EVENT,
+    "offensive_2016": EVACUATION_EVENT,
     "aftermath": "ev154",
     "offensive_2024": BREACH_EVENT,
 }
@@ -124,7 +125,7 @@ _KIND_PHRASE = {
 
 
 def phase_ids() -> dict[str, str]:
-    """The phase ids of the siege, the fall, the aftermath and the 2024 offensive.
+    """The phase ids of the 2016 siege, the 2016 government offensive, the aftermath and 2024.
 
     Read from ``data.events()`` through the events of :data:`PHASE_EVENTS`, so that a renamed
     phase id in the tables does not break the lesson.
@@ -334,7 +335,8 @@ def reasons_for_swift_advance() -> MultipleChoice:
 
 
 def order_then_and_now() -> Ordering:
-    """Put two 2016 siege events, two from the fall, one from 2020 and two from 2024 in order.
+    """Put two 2016 siege events, two from the December 2016 phase, one from 2020 and two from
+    2024 in order.
 
     Items are the ``description`` (with ``doc_id``) of ``ORDER_EVENTS``; the right order is
     their order by ``date`` in ``data.events()``.
@@ -352,20 +354,20 @@ def order_then_and_now() -> Ordering:
     )
 
 
-def years_between_fall_and_breach() -> NumericAnswer:
+def years_between_evacuation_and_breach() -> NumericAnswer:
     """How many years passed between the completed evacuation (Dec 2016) and the 2024 breach?
 
-    Both dates come from ``data.events()`` (``FALL_EVENT`` and ``BREACH_EVENT``); the answer
+    Both dates come from ``data.events()`` (``EVACUATION_EVENT`` and ``BREACH_EVENT``); the answer
     is the number of days between them divided by 365.25, accepted to one decimal place.
     """
     events = _events()
-    fall, breach = events.loc[FALL_EVENT, "date"], events.loc[BREACH_EVENT, "date"]
-    days = (breach - fall).days
+    evacuated, breach = events.loc[EVACUATION_EVENT, "date"], events.loc[BREACH_EVENT, "date"]
+    days = (breach - evacuated).days
     return NumericAnswer(
         "05-years-between",
         "How many years passed between the day the evacuation of eastern Aleppo was completed "
-        f"({FALL_EVENT}) and the day insurgents breached the city ({BREACH_EVENT})? Compute the "
-        "days with pandas, divide by 365.25 and give one decimal place.",
+        f"({EVACUATION_EVENT}) and the day insurgents breached the city ({BREACH_EVENT})? "
+        "Compute the days with pandas, divide by 365.25 and give one decimal place.",
         days / 365.25,
         tolerance=0.05,
         unit="years",
@@ -375,8 +377,8 @@ def years_between_fall_and_breach() -> NumericAnswer:
             "falls earlier in the year than the completed evacuation."
         ),
         explanation=(
-            f"{events.loc[FALL_EVENT, 'date']:%d %B %Y} ({FALL_EVENT}, "
-            f"{events.loc[FALL_EVENT, 'doc_id']}) to {events.loc[BREACH_EVENT, 'date']:%d %B %Y}"
+            f"{evacuated:%d %B %Y} ({EVACUATION_EVENT}, "
+            f"{events.loc[EVACUATION_EVENT, 'doc_id']}) to {breach:%d %B %Y}"
             f" ({BREACH_EVENT}, {events.loc[BREACH_EVENT, 'doc_id']}) is {days:,} days, or "
             f"{days / 365.25:.1f} years."
         ),
@@ -591,7 +593,7 @@ EXERCISES: list[Callable[[], Exercise]] = [
     reasons_for_swift_advance,
     ap_words_for_2016,
     order_then_and_now,
-    years_between_fall_and_breach,
+    years_between_evacuation_and_breach,
 ]
 
 
