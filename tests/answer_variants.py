@@ -35,13 +35,15 @@ class Variant:
 
     ``code`` replaces the question's solution cell; ``checks`` (for widget questions) returns
     the answers the student checked, oldest first. ``fails`` maps each grade cell that must fail
-    to a regular expression for its message; empty for a correct answer.
+    to a regular expression for its message; empty for a correct answer. ``sendable`` is False
+    for an answer that cannot be sent to a checker as Table Schema JSON (columns in two levels).
     """
 
     name: str
     code: str = ""
     checks: Callable[[], list[Any]] | None = None
     fails: dict[str, str] = field(default_factory=dict)
+    sendable: bool = True  # False: the answer has no Table Schema JSON form (see answer_keys)
 
     @property
     def correct(self) -> bool:
@@ -138,6 +140,16 @@ PS1 = (
                 'siege_events = events.loc[events["phase_id"].eq("y2016_siege")]'
                 '.sort_values("date", kind="stable")',
             ),
+            Variant(
+                "phase_id moved into the index",
+                'siege_events = events.set_index("phase_id").loc[["y2016_siege"]]'
+                '.sort_values("date")',
+            ),
+            Variant(
+                "groupby().get_group()",
+                'siege_events = events.groupby("phase_id").get_group("y2016_siege")'
+                '.sort_values("date")',
+            ),
         ),
         near_misses=(
             Variant(
@@ -152,7 +164,7 @@ PS1 = (
             Variant(
                 "latest first",
                 f'siege_events = {_SIEGE}.sort_values("date", ascending=False)',
-                fails={"q1-test-sorted": r"sorted latest first.*drop ascending=False"},
+                fails={"q1-test-sorted": r"runs latest first.*without ascending=False"},
             ),
             Variant(
                 "kept only .head()",
@@ -199,6 +211,11 @@ PS1 = (
                 'phase_counts = events.value_counts("phase_id", sort=False)'
                 '.reindex(phases["phase_id"], fill_value=0)',
             ),
+            Variant(
+                "collections.Counter",
+                "from collections import Counter\n"
+                'phase_counts = pd.Series(Counter(events["phase_id"]))',
+            ),
         ),
         near_misses=(
             Variant(
@@ -236,6 +253,11 @@ PS1 = (
                 "phase_id moved to a column",
                 'phase_counts = events.groupby("phase_id").size().reset_index(name="events")',
                 fails={"q2-test-type": r"reset_index\(\) moves phase_id out of the index"},
+            ),
+            Variant(
+                "a dictionary, not a Series",
+                'phase_counts = events["phase_id"].value_counts().to_dict()',
+                fails={"q2-test-type": r"yours is of type dict"},
             ),
             Variant(
                 "counted the phases table",
@@ -287,6 +309,14 @@ PS1 = (
                 "the Series straight into px.bar",
                 'fig = px.bar(phase_counts, title="Events per phase",\n'
                 '             labels={"value": "Number of events", "phase_id": "Phase"})',
+            ),
+            Variant(
+                "one horizontal go.Bar per phase, titles as dictionaries",
+                "fig = go.Figure()\n"
+                "for phase, n in phase_counts.items():\n"
+                '    fig.add_trace(go.Bar(x=[n], y=[phase], orientation="h", name=phase))\n'
+                'fig.update_layout(title={"text": "Events per phase"},\n'
+                '                  xaxis={"title": {"text": "Events"}}, yaxis_title="Phase")',
             ),
         ),
         near_misses=(
@@ -476,6 +506,11 @@ PS2 = (
                 'area_claims = ordered[ordered["claim_group"].isin(["rebel_held_area_dec_2016"])]'
                 '[["claimant", "low", "high", "as_of"]].reset_index(drop=True)',
             ),
+            Variant(
+                "claimant moved into the index",
+                f'area_claims = {_AREA}.set_index("claimant")[["low", "high", "as_of"]]'
+                '.sort_values("low")',
+            ),
         ),
         near_misses=(
             Variant(
@@ -483,8 +518,8 @@ PS2 = (
                 f'area_claims = {_AREA}["low"].sort_values()',
                 fails={
                     "q2-test-columns": r"should be a DataFrame; yours is of type Series",
-                    "q2-test-rows": r"needs its claimant and low columns",
-                    "q2-test-sorted": r"needs its low column",
+                    "q2-test-rows": r"should be a DataFrame before its rows can be checked",
+                    "q2-test-sorted": r"should be a DataFrame before its order can be checked",
                 },
             ),
             Variant(
@@ -570,6 +605,12 @@ PS2 = (
                 ".stack())",
                 fails={"q3-test-values": r"more than once: keep each distinct total once"},
             ),
+            Variant(
+                "text, not numbers",
+                f'tolls = sorted(str(int(v)) for v in figures_table.loc[{_DEATHS}, "low"]'
+                ".unique())",
+                fails={"q3-test-values": r"holds text such as '\d+', not numbers"},
+            ),
         ),
     ),
     Question(
@@ -630,6 +671,11 @@ PS3 = (
                 "computed from count and words",
                 _ROWS + 'insurgent_rate = (rows["count"] / rows["words"] * 1000)'
                 ".sort_values(ascending=False)",
+            ),
+            Variant(
+                "rounded to two decimals",
+                f'insurgent_rate = {_TERM}.set_index("doc_id")["per_1000_words"]'
+                ".sort_values(ascending=False).round(2)",
             ),
         ),
         near_misses=(
@@ -705,6 +751,11 @@ PS3 = (
                 ".unstack()\n"
                 '                    .reindex(counts["doc_id"].unique()).fillna(0))',
             ),
+            Variant(
+                "DataFrame.value_counts()",
+                'speakers_by_type = attributions.value_counts(["doc_id", "speaker_type"])'
+                ".unstack(fill_value=0)",
+            ),
         ),
         near_misses=(
             Variant(
@@ -748,6 +799,23 @@ PS3 = (
                 'speakers_by_type = attributions.groupby(["doc_id", "speaker_type"], '
                 "observed=True).size().unstack(fill_value=0).reset_index()",
                 fails={"q2-test-shape": r"doc_id should be the index .*not a column"},
+            ),
+            Variant(
+                ".count() of every column",
+                'speakers_by_type = attributions.groupby(["doc_id", "speaker_type"], observed=True)'
+                ".count().unstack(fill_value=0)",
+                fails={
+                    "q2-test-shape": r"two levels of column names: \.count\(\) counts every column",
+                    "q2-test-counts": r"two levels of column names",
+                    "q2-test-total": r"two levels of column names",
+                },
+                sendable=False,
+            ),
+            Variant(
+                "totals kept (margins=True)",
+                'speakers_by_type = pd.crosstab(attributions["doc_id"],'
+                ' attributions["speaker_type"], margins=True)',
+                fails={"q2-test-shape": r"row or column of totals \(All\): leave out margins=True"},
             ),
         ),
     ),
