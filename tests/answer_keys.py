@@ -435,8 +435,13 @@ def feedback_text(course_dir: Path, assignment: str, student: str) -> str:
 
 
 def hidden_lines(assignment: str, source: Path | None = None) -> list[str]:
-    """Every line of hidden test code (and hidden rubric) in the source notebook."""
+    """Every line of hidden test code (and hidden rubric) that students never see elsewhere.
+
+    A hidden line that also stands in a visible cell (the same normalisation in a visible test,
+    say) is public already, so it is left out.
+    """
     hidden: list[str] = []
+    public: set[str] = set()
     for cell in source_notebook(assignment, source).cells:
         inside = False
         for line in cell.source.splitlines():
@@ -446,7 +451,9 @@ def hidden_lines(assignment: str, source: Path | None = None) -> list[str]:
                 inside = False
             elif inside and len(line.strip()) > 12:
                 hidden.append(line.strip())
-    return hidden
+            elif not inside:
+                public.add(line.strip())
+    return [line for line in hidden if line not in public]
 
 
 @contextlib.contextmanager
