@@ -42,6 +42,21 @@ from course.grading.preprocessors import WIDGET_STATE
 from tests.answer_variants import QUESTIONS, Question, Tampered, Variant, questions_of
 from tests.conftest import REPO
 
+__all__ = [
+    "ASSIGNMENTS",
+    "QUESTIONS",
+    "Checker",
+    "Outcome",
+    "StudentKernel",
+    "autograded_cells",
+    "class_of",
+    "expected_outcome",
+    "grade_class",
+    "graded_cells",
+    "hidden_lines",
+    "try_variant",
+]
+
 ASSIGNMENTS = ("ps1_phases", "ps2_sources", "ps3_framing")
 
 
@@ -532,19 +547,3 @@ def _cell(outcome: Outcome) -> str:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
-
-
-__all__ = [
-    "ASSIGNMENTS",
-    "QUESTIONS",
-    "Checker",
-    "Outcome",
-    "StudentKernel",
-    "autograded_cells",
-    "class_of",
-    "expected_outcome",
-    "grade_class",
-    "graded_cells",
-    "hidden_lines",
-    "try_variant",
-]
