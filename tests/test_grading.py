@@ -280,6 +280,7 @@ def _hidden_lines() -> list[str]:
         REPO / "autograder" / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4
     )
     hidden: list[str] = []
+    public: set[str] = set()  # lines that also stand in visible cells are no secret
     for cell in source.cells:
         inside = False
         for line in cell.source.splitlines():
@@ -289,7 +290,9 @@ def _hidden_lines() -> list[str]:
                 inside = False
             elif inside and len(line.strip()) > 12:
                 hidden.append(line.strip())
-    return hidden
+            elif not inside:
+                public.add(line.strip())
+    return [line for line in hidden if line not in public]
 
 
 def _leaks(page: Path, hidden: list[str]) -> list[str]:

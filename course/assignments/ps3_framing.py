@@ -8,7 +8,9 @@ __all__ = ["LABELS", "SENTENCES", "classify_sentences"]
 
 LABELS = ("neutral description", "attributed claim", "loaded label in the writer's own voice")
 
-# (doc_id, exact sentence) – the hidden test checks each label against the framing lexicon.
+# (doc_id, exact sentence) – the hidden test derives each sentence's label from the tables: a
+# sentence quoted in an attribution row is an attributed claim; otherwise one with a non-descriptive
+# framing term is a loaded label in the writer's own voice; otherwise a neutral description.
 SENTENCES = (
     (
         "bbc_live",
