@@ -11,6 +11,7 @@ model answers of the hand-graded questions.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 import nbformat
 
@@ -19,7 +20,6 @@ from course.guide.assignments import Assignment, AssignmentQuestion
 from course.guide.facts import fill
 from course.guide.notebooks import Lesson
 from course.guide.notes import Answer, LessonNotes, PartNotes, match_questions
-from course.paths import REPO_DIR
 
 __all__ = ["GENERATED_NOTE", "assignments_page", "exercise_keys", "lesson_page"]
 
@@ -29,11 +29,9 @@ GENERATED_NOTE = (
 )
 
 
-def _relative(path) -> str:
-    try:
-        return str(path.relative_to(REPO_DIR))
-    except ValueError:
-        return str(path)
+def _notes_name(path: Path) -> str:
+    """How a page names its notes file: where it lives in the repository."""
+    return f"docs/teachers/source/{path.name}"
 
 
 def _cell(value: object) -> str:
@@ -114,8 +112,8 @@ def lesson_page(
     assignments: Iterable[Assignment] = (),
 ) -> str:
     """The guide page of one lesson (see the module docstring)."""
-    notes_path = f"`{_relative(notes.path)}`"
-    sources = f"`{_relative(lesson.path)}`, the exercises in `course/lessons/` and {notes_path}"
+    notes_path = f"`{_notes_name(notes.path)}`"
+    sources = f"`notebooks/{lesson.path.name}`, the exercises in `course/lessons/` and {notes_path}"
     paired, _problems = match_questions([q.text for q in lesson.questions], notes.questions)
     answers = {q.index: paired.get(n) for n, q in enumerate(lesson.questions)}
     paired_with = [a.name for a in assignments if lesson.stem in a.prerequisites]
@@ -209,10 +207,10 @@ def _question_lines(name: str, question: AssignmentQuestion, answer: Answer | No
 
 
 def assignments_page(
-    assignments: list[Assignment], notes: dict[str, dict[int, Answer]], notes_path
+    assignments: list[Assignment], notes: dict[str, dict[int, Answer]], notes_path: Path
 ) -> str:
     """The guide page of the three graded assignments."""
-    sources = "`autograder/source/*/*.ipynb` and " + f"`{_relative(notes_path)}`"
+    sources = f"`autograder/source/*/*.ipynb` and `{_notes_name(notes_path)}`"
     lines = [
         "# Teacher's guide: the graded assignments",
         "",
