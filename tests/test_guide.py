@@ -26,6 +26,7 @@ from course.guide import (
     stale_files,
 )
 from course.guide import exercises as keys_
+from course.guide.facts import fill
 from course.guide.notebooks import lesson_paths, read_lesson
 from course.guide.notes import (
     Answer,
@@ -115,6 +116,22 @@ def test_every_written_question_has_exactly_one_model_answer(path):
     notes = load_lesson_notes(path.stem)
     _paired, problems = match_questions([q.text for q in lesson.questions], notes.questions)
     assert problems == []
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_each_model_answer_is_printed_under_its_own_question(path, generated):
+    """On the lesson's page, does each question's block hold that question's model answer?"""
+    lesson = read_lesson(path)
+    paired, _ = match_questions(
+        [q.text for q in lesson.questions], load_lesson_notes(path.stem).questions
+    )
+    page = generated[GUIDE_DIR / "lessons" / f"{path.stem}.md"]
+    blocks = re.split(r"^#### Written question \d+.*$", page, flags=re.MULTILINE)[1:]
+    assert len(blocks) == len(lesson.questions)
+    for position, block in enumerate(blocks):
+        first_line = lesson.questions[position].text.splitlines()[0]
+        assert f"> {first_line}" in block
+        assert f"**Model answer.** {fill(paired[position].answer)}" in block
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)

@@ -115,7 +115,7 @@ def lesson_page(
     notes_path = f"`{_notes_name(notes.path)}`"
     sources = f"`notebooks/{lesson.path.name}`, the exercises in `course/lessons/` and {notes_path}"
     paired, _problems = match_questions([q.text for q in lesson.questions], notes.questions)
-    answers = {q.index: paired.get(n) for n, q in enumerate(lesson.questions)}
+    asked = 0  # written questions so far: their position in lesson.questions
     paired_with = [a.name for a in assignments if lesson.stem in a.prerequisites]
     n_parts = len(lesson.parts)
     lines = [
@@ -160,11 +160,12 @@ def lesson_page(
         if part.questions:
             lines += ["### Written questions: model answers", ""]
             for question in part.questions:
-                number = lesson.questions.index(question) + 1
+                asked += 1
+                number = asked
                 kind = "" if question.tagged else " (check your understanding)"
                 lines += [f"#### Written question {number}{kind}", "", *_quote_block(question.text)]
                 lines.append("")
-                lines += _answer_lines(answers.get(question.index), f"add it to {notes_path}")
+                lines += _answer_lines(paired.get(number - 1), f"add it to {notes_path}")
                 lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
