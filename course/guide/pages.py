@@ -85,7 +85,7 @@ def _key_lines(
     lines += ["", f"*What the exercise says when the answer is right:* {key.explanation}", ""]
     if key.hints:
         lines += ["*What it says to a wrong answer:*", ""]
-        lines += [f"- {_cell(wrong)}: {_cell(hint)}" for wrong, hint in key.hints]
+        lines += [f"- *{_cell(wrong)}* → {_cell(hint)}" for wrong, hint in key.hints]
         lines.append("")
     if key.reasons_box:
         lines += [f"*The exercise also asks:* {key.reasons_box} Students' reasons reach you in "
