@@ -26,7 +26,7 @@ import pandas as pd
 from course import data
 from course.guide.assignments import Assignment
 from course.guide.notebooks import Lesson
-from course.guide.timeline import when
+from course.guide.timeline import span
 
 __all__ = [
     "THEMES",
@@ -146,8 +146,8 @@ def concordance(lesson: Lesson, keys: dict[str, object] | None = None) -> list[P
 def sensitive_events(events: pd.DataFrame | None = None) -> pd.DataFrame:
     """The events rows whose description touches a theme other than flight and evacuation.
 
-    Returns event_id, date, date_precision, phase_id, themes (joined with '; '), description
-    and doc_id, in date order.
+    Returns event_id, date, date_precision, when (the dates as precise as the table gives them),
+    phase_id, themes (joined with '; '), description and doc_id, in date order.
     """
     events = data.events() if events is None else events
     rows = []
@@ -159,6 +159,7 @@ def sensitive_events(events: pd.DataFrame | None = None) -> pd.DataFrame:
                     "event_id": row.event_id,
                     "date": row.date,
                     "date_precision": str(row.date_precision),
+                    "when": span(row),
                     "phase_id": row.phase_id,
                     "themes": "; ".join(themes),
                     "description": row.description,
@@ -223,7 +224,7 @@ def sensitive_events_markdown(events: pd.DataFrame | None = None) -> str:
     lines = ["| when | event (events table) | themes | phase | source |", "|---|---|---|---|---|"]
     for row in table.itertuples():
         lines.append(
-            f"| {when(row.date, row.date_precision)} | {_cell(row.description)} | "
+            f"| {row.when} | {_cell(row.description)} | "
             f"{row.themes} | `{row.phase_id}` | `{row.doc_id}` ({row.event_id}) |"
         )
     return "\n".join(lines) + "\n"

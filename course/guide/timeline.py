@@ -13,7 +13,7 @@ import pandas as pd
 
 from course import data
 
-__all__ = ["WIDER_WAR", "timeline_markdown", "when"]
+__all__ = ["WIDER_WAR", "span", "timeline_markdown", "when"]
 
 #: Events of the wider war, by ``event_id``: the choice is editorial, the words are the table's.
 WIDER_WAR = (
@@ -48,6 +48,20 @@ def when(date: pd.Timestamp, precision: str) -> str:
     if precision == "month":
         return f"{date:%B %Y}"
     return f"{date:%Y}"
+
+
+def span(row: object) -> str:
+    """An event's date, and its end date when the table gives one: '7 June 2013 to 14 June 2013'.
+
+    ``row`` is an events row (a Series or a named tuple with date, date_precision, end_date and
+    end_date_precision).
+    """
+    get = row.get if hasattr(row, "get") else lambda name: getattr(row, name)
+    start = when(get("date"), str(get("date_precision")))
+    end_date = get("end_date")
+    if end_date is None or pd.isna(end_date):
+        return start
+    return f"{start} to {when(end_date, str(get('end_date_precision')))}"
 
 
 def _phases_markdown(phases: pd.DataFrame, events: pd.DataFrame) -> list[str]:
@@ -94,7 +108,7 @@ def timeline_markdown(
         quote = str(row["quote"]).replace("|", "\\|")
         description = str(row["description"]).replace("|", "\\|")
         lines.append(
-            f"| {when(row['date'], str(row['date_precision']))} | {description} | "
+            f"| {span(row)} | {description} | "
             f'{names.get(row["phase_id"], "")} | `{row["doc_id"]}` ({event_id}): "{quote}" |'
         )
     return "\n".join(lines).rstrip() + "\n"
