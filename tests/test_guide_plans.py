@@ -148,3 +148,29 @@ def test_every_assignment_question_is_on_the_assignments_page(course):
                 assert question.solution in page
             if question.by_hand:
                 assert question.rubric.splitlines()[-1] in page
+
+
+def test_each_hand_graded_model_answer_keeps_to_the_questions_word_range(course):
+    """Does each model answer have as many words as its question asks (e.g. 100–150)?
+
+    The student's text of a model answer is in italics, or after *Why:* when the question asks
+    for a sentence and then an explanation of so many words.
+    """
+    from course.guide.notes import load_assignment_notes
+
+    notes = load_assignment_notes()
+    checked = 0
+    for assignment in course.assignments:
+        for question in assignment.questions:
+            limits = re.search(r"(\d+)–(\d+) words", question.text)
+            if not (question.by_hand and limits):
+                continue
+            answer = notes[assignment.name][question.number].answer
+            if "*Why:*" in answer:
+                words = len(answer.split("*Why:*", 1)[1].split())
+            else:
+                words = sum(len(span.split()) for span in re.findall(r"\*([^*]+)\*", answer))
+            low, high = map(int, limits.groups())
+            assert low <= words <= high, f"{assignment.name} Q{question.number}: {words} words"
+            checked += 1
+    assert checked == 3

@@ -206,3 +206,15 @@ def test_an_unknown_placeholder_is_an_error(template):
     """Is a placeholder that names no fact, or gives it the wrong arguments, refused?"""
     with pytest.raises(UnknownFact):
         fill(template)
+
+
+def test_the_guide_package_ships_no_solution_and_the_guide_is_kept_out_of_the_bundle():
+    """Is course/ (which the bundle ships) free of solution and hidden-test lines, while the
+    guide, which quotes them, stays in docs/, a folder `course bundle` does not copy?"""
+    from course import bundle
+
+    secrets = bundle.secret_lines(REPO / "autograder" / "source")
+    assert bundle.scan(REPO / "course", secrets) == []
+    assert bundle.scan(GUIDE_DIR, secrets), "the guide quotes the solutions and rubrics"
+    copied = re.findall(r'copytree\(REPO_DIR / "(\w+)"', (REPO / "course/bundle.py").read_text())
+    assert copied and "docs" not in copied
