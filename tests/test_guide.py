@@ -287,3 +287,49 @@ def test_the_readme_and_the_instructor_guide_link_the_teachers_guide():
     assert "docs/teachers/README.md" in section
     instructor = (REPO / "autograder" / "README.md").read_text(encoding="utf-8")
     assert "../docs/teachers/README.md" in instructor
+
+
+# Bad input -------------------------------------------------------------------------------------
+
+
+def test_a_missing_notes_file_stops_course_guide_with_its_name(tmp_path, monkeypatch, capsys):
+    """Does `course guide` name the notes file it cannot find, and write nothing?"""
+    import course.guide as guide
+    from course.cli import main
+
+    copy = tmp_path / "teachers"
+    shutil.copytree(GUIDE_DIR, copy)
+    (copy / "source" / "02_combatants.yaml").unlink()
+    monkeypatch.setattr(guide, "GUIDE_DIR", copy)
+    before = {p: p.read_bytes() for p in copy.rglob("*.md")}
+    assert main(["guide"]) == 1
+    assert "02_combatants.yaml does not exist" in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in copy.rglob("*.md")} == before
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ("parts: [1, 2\n", "not valid YAML"),
+        ("questions:\n  - answer: a\n    strong: s\n    weak: w\n", "needs 'match'"),
+        ("questions:\n  - match: x\n    answer: ''\n    strong: s\n    weak: w\n", "answer"),
+        ("parts:\n  1:\n    misconceptions:\n      - belief: b\n", "belief and instead"),
+        ("lessons: {}\n", "unknown top-level keys"),
+    ],
+)
+def test_a_malformed_notes_file_is_reported_with_its_place(tmp_path, content, words):
+    """Is a broken notes file reported with the file and the key that is wrong?"""
+    from course.guide.notes import NotesError
+
+    (tmp_path / "01_phases.yaml").write_text(content, encoding="utf-8")
+    with pytest.raises(NotesError, match=words) as error:
+        load_lesson_notes("01_phases", tmp_path)
+    assert "01_phases.yaml" in str(error.value)
+
+
+def test_a_broken_notebook_is_reported_by_name(tmp_path):
+    """Is a notebook that is not JSON reported with its path?"""
+    broken = tmp_path / "09_broken.ipynb"
+    broken.write_text("{not json", encoding="utf-8")
+    with pytest.raises(ValueError, match="09_broken.ipynb"):
+        read_lesson(broken)

@@ -34,6 +34,7 @@ from course.paths import REPO_DIR
 
 __all__ = [
     "GUIDE_DIR",
+    "HAND_WRITTEN",
     "REGIONS",
     "Course",
     "GuideError",
