@@ -8,6 +8,7 @@ commands), so that everything it does can also be done from Python or a notebook
     course lab-settings   install the JupyterLab settings the course needs into this environment
     course grade ASSIGNMENT   collect, autograde in parallel, feedback, export, summary
     course bundle DIR     write the student-facing tree, proven free of solutions
+    course guide          write the teacher's guide (docs/teachers/); --check: is it up to date?
 """
 
 from __future__ import annotations
@@ -118,6 +119,25 @@ def _bundle(args: argparse.Namespace) -> int:
     return 0
 
 
+def _guide(args: argparse.Namespace) -> int:
+    from course.guide import GuideError, stale_files, write_guide
+    from course.guide.notes import NotesError
+
+    try:
+        if args.check:
+            stale = stale_files()
+            for path in stale:
+                print(f"out of date: {path}")
+            print("The teacher's guide is up to date." if not stale else "Run `course guide`.")
+            return 1 if stale else 0
+        written = write_guide(progress=_progress)
+    except (GuideError, NotesError, FileNotFoundError, ValueError) as error:
+        print(f"course guide: {error}", file=sys.stderr)
+        return 1
+    print(f"Wrote {len(written)} file(s) of the teacher's guide.")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="course", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -159,6 +179,11 @@ def _parser() -> argparse.ArgumentParser:
         help="nbgrader course folder (default: autograder/ in the repository)",
     )
     bundle.set_defaults(handler=_bundle)
+    guide = commands.add_parser("guide", help="write the teacher's guide in docs/teachers/")
+    guide.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if any file is out of date"
+    )
+    guide.set_defaults(handler=_guide)
     return parser
 
 
