@@ -13,6 +13,7 @@ and every hidden-test line of ``autograder/source``; the bundle is refused if an
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -32,6 +33,7 @@ _EXCLUDE = shutil.ignore_patterns(
     ".course_answers.json",
     ".jupyter-server.log",
 )
+_IMPORT = re.compile(r"^(?:import [\w., ]+|from [\w.]+ import [\w., ]+)$")
 _REGIONS = (("BEGIN SOLUTION", "END SOLUTION"), ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS"))
 
 
@@ -42,8 +44,8 @@ class BundleLeak(RuntimeError):
 def secret_lines(source_dir: Path, *, minimum: int = 8) -> set[str]:
     """Every line inside a solution or hidden-test region of the source notebooks.
 
-    Lines shorter than ``minimum`` characters (``)``, ``else:``) are too common to be evidence
-    of a leak and are left out.
+    Lines shorter than ``minimum`` characters (``)``, ``else:``) and import statements
+    (``import base64``) are too common to be evidence of a leak and are left out.
     """
     secrets: set[str] = set()
     for path in sorted(source_dir.rglob("*.ipynb")):
@@ -54,7 +56,7 @@ def secret_lines(source_dir: Path, *, minimum: int = 8) -> set[str]:
                     inside = True
                 elif any(end in line for _, end in _REGIONS):
                     inside = False
-                elif inside and len(line.strip()) >= minimum:
+                elif inside and len(line.strip()) >= minimum and not _IMPORT.match(line.strip()):
                     secrets.add(line.strip())
     return secrets
 

@@ -18,8 +18,9 @@ from __future__ import annotations
 import ast
 import contextlib
 import io
+import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -169,13 +170,16 @@ class _Asked(Exception):
     """Raised by the capturing ``answer_value``: the hidden test asked for the answer."""
 
 
-def _widget_answer(source: str, namespace: dict[str, Any], exercise_id: str) -> Any:
+def _widget_answer(
+    source: str, namespace: dict[str, Any], exercise_id: str, items: Sequence[str] = ()
+) -> Any:
     """The right answer of a graded widget question, read from its hidden test cell.
 
     The hidden test is run with ``expect_answer`` replaced by a recorder of its ``expected``
     argument and ``answer_value`` stopping the cell; failing that, the value the test bound to
-    ``expected`` before asking for the student's answer is the right one. Raises ``ValueError``
-    when neither is found.
+    ``expected`` before asking for the student's answer is the right one; failing that, the one
+    answer among the widget's ``items`` (a choice) or their orders (an ordering of up to six)
+    that the hidden test passes. Raises ``ValueError`` when none is found.
     """
     captured: dict[str, Any] = {}
 
@@ -192,6 +196,18 @@ def _widget_answer(source: str, namespace: dict[str, Any], exercise_id: str) -> 
         return captured[exercise_id]
     if "expected" in scope and scope["expected"] is not namespace.get("expected"):
         return scope["expected"]
+    candidates: list[Any] = list(items)
+    if 1 < len(items) <= 6:
+        candidates += [list(order) for order in itertools.permutations(items)]
+    passing = []
+    for candidate in candidates:
+        try:
+            _prove(source, namespace, exercise_id, candidate)
+        except AssertionError:
+            continue
+        passing.append(candidate)
+    if len(passing) == 1:
+        return passing[0]
     raise ValueError(f"the hidden test of {exercise_id} names no expected answer")
 
 
@@ -292,7 +308,9 @@ def read_assignment(path: Path, *, run: bool = True) -> Assignment:
             question = questions[-1]
             if hidden and question.widget_id and run:
                 body = region(source, _HIDDEN)
-                question.widget_answer = _widget_answer(body, namespace, question.widget_id)
+                question.widget_answer = _widget_answer(
+                    body, namespace, question.widget_id, question.widget_items
+                )
                 _prove(body, namespace, question.widget_id, question.widget_answer)
         else:
             shown = step(source, where)

@@ -108,12 +108,12 @@ def where_the_rewrite_came_from() -> MultipleChoice:
     Wrong options are the other documents, with hints built from the period each one covers,
     and the tempting "it cannot be traced".
     """
-    docs = data.documents().set_index("doc_id")
-    rewrite = docs.loc["ap_rewrite"]
+    by_id = data.documents().set_index("doc_id")
+    rewrite = by_id.loc["ap_rewrite"]
     source_id = rewrite["derived_from"]
     untraceable = "It cannot be traced: the rewrite names no source, date or author"
     options, hints = [], {}
-    for doc_id, row in docs.drop(index="ap_rewrite").iterrows():
+    for doc_id, row in by_id.drop(index="ap_rewrite").iterrows():
         option = f"{doc_id}: {row['title']}"
         options.append(option)
         if doc_id != source_id:
