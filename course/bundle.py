@@ -44,10 +44,12 @@ class BundleLeak(RuntimeError):
 def secret_lines(source_dir: Path, *, minimum: int = 8) -> set[str]:
     """Every line inside a solution or hidden-test region of the source notebooks.
 
-    Lines shorter than ``minimum`` characters (``)``, ``else:``) and import statements
-    (``import base64``) are too common to be evidence of a leak and are left out.
+    Lines shorter than ``minimum`` characters (``)``, ``else:``), import statements
+    (``import base64``) and lines that also stand outside every region (a visible test may
+    share a line with a hidden one) are too common to be evidence of a leak and are left out.
     """
     secrets: set[str] = set()
+    public: set[str] = set()
     for path in sorted(source_dir.rglob("*.ipynb")):
         for cell in nbformat.read(path, as_version=4).cells:
             inside = False
@@ -56,9 +58,9 @@ def secret_lines(source_dir: Path, *, minimum: int = 8) -> set[str]:
                     inside = True
                 elif any(end in line for _, end in _REGIONS):
                     inside = False
-                elif inside and len(line.strip()) >= minimum and not _IMPORT.match(line.strip()):
-                    secrets.add(line.strip())
-    return secrets
+                elif len(line.strip()) >= minimum and not _IMPORT.match(line.strip()):
+                    (secrets if inside else public).add(line.strip())
+    return secrets - public
 
 
 def _texts(root: Path) -> Iterable[tuple[Path, str]]:
