@@ -203,7 +203,7 @@ def test_every_ordering_button_is_named_by_its_item():
     """Does each Up and Down button's accessible name (its tooltip) say which item it moves?"""
     quiz = Ordering("or-names", "Order", ["first event", "second event"], start=None)
     for position, item in enumerate(quiz.value):
-        assert quiz.up_buttons[position].description == ""  # icon only: the tooltip names it
+        assert quiz.up_buttons[position].description == ""  # an arrow: the tooltip names it
         assert quiz.up_buttons[position].tooltip.startswith(f"Move up: {item}")
         assert quiz.down_buttons[position].tooltip.startswith(f"Move down: {item}")
 

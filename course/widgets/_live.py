@@ -35,7 +35,13 @@ export default { render };
 """
 
 # Labels of per-item dropdowns wrap above the list instead of being cut off with an ellipsis.
+# Icons are drawn with an empty alternative text (`content: X / ""`), so that a button's
+# accessible name is its words (or, for Ordering's arrows, its tooltip), not an icon glyph.
 _CSS = """
+.course-move .fa-arrow-up::before { content: "\\f062" / ""; }
+.course-move .fa-arrow-down::before { content: "\\f063" / ""; }
+.course-exercise .jupyter-button .fa-check::before { content: "\\f00c" / ""; }
+.course-exercise .jupyter-button .fa-undo::before { content: "\\f0e2" / ""; }
 .course-feedback { min-height: 1.5em; padding: 2px 0; line-height: 1.5; }
 .course-feedback-correct, .course-feedback-incorrect, .course-feedback-recorded {
   font-weight: 600;

@@ -15,8 +15,14 @@ from course.widgets._base import Exercise
 __all__ = ["Ordering"]
 
 
-def _arrow(icon: str, disabled: bool) -> widgets.Button:
-    return widgets.Button(icon=icon, disabled=disabled, layout=widgets.Layout(width="2.6em"))
+def _arrow(direction: str, disabled: bool) -> widgets.Button:
+    # An arrow icon and no text. The course's style sheet gives the icon an empty alternative
+    # text, so the button's accessible name is its tooltip, which names the item it moves.
+    button = widgets.Button(
+        icon=f"arrow-{direction}", disabled=disabled, layout=widgets.Layout(width="2.6em")
+    )
+    button.add_class("course-move")
+    return button
 
 
 class Ordering(Exercise):
@@ -67,8 +73,8 @@ class Ordering(Exercise):
         rows = []
         last = len(self.start) - 1
         for position in range(len(self.start)):
-            up = _arrow("arrow-up", disabled=position == 0)
-            down = _arrow("arrow-down", disabled=position == last)
+            up = _arrow("up", disabled=position == 0)
+            down = _arrow("down", disabled=position == last)
             up.on_click(lambda _b, i=position: self._press(i, -1))
             down.on_click(lambda _b, i=position: self._press(i, +1))
             label = widgets.HTML(layout=widgets.Layout(flex="1 1 auto"))
