@@ -76,7 +76,9 @@ KINDS = [
 ]
 
 
-@pytest.mark.parametrize(("factory", "answer"), KINDS, ids=[k[1].__class__.__name__ for k in KINDS])
+@pytest.mark.parametrize(
+    ("factory", "answer"), KINDS, ids=["choice", "multi", "order", "classify", "match", "numeric"]
+)
 def test_a_new_kernel_restores_the_checked_answer_from_the_saved_widget_state(
     kernel, monkeypatch, factory, answer
 ):
