@@ -46,7 +46,7 @@ from tests.keeping import (
     widget_points,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.flaky(reruns=1, reruns_delay=2)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.flaky(reruns=2, reruns_delay=2)]
 
 REASON = chromium_missing_reason()
 if REASON and os.environ.get("CI"):

@@ -400,6 +400,13 @@ def test_feedback_lives_in_one_persistent_status_region():
     assert "textContent" in region._esm and "innerHTML" not in region._esm
 
 
+def test_typing_into_a_list_is_kept_from_jupyterlab_shortcuts():
+    """Do the exercise's lists ask Lumino to leave their keys alone (type-ahead, arrows)?"""
+    esm = _classify().feedback_area._esm
+    assert 'setAttribute("data-lm-suppress-shortcuts", "true")' in esm
+    assert "HTMLSelectElement" in esm
+
+
 def test_dropdowns_are_named_by_their_items_full_text():
     """Is each dropdown's label (its accessible name) the full text of its sentence or item?"""
     quiz = _classify()

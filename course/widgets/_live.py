@@ -4,7 +4,8 @@ ipywidgets' ``HTML`` widget replaces its whole content on every update, so an ``
 element inside it is a new element each time, and screen readers may not announce it. This
 widget (built with anywidget, whose front end ships with the package) creates its
 ``role="status"`` element once and afterwards changes only its text. It also carries the
-exercises' style sheet, so that every front end that shows an exercise gets it.
+exercises' style sheet, so that every front end that shows an exercise gets it, and keeps
+JupyterLab's notebook shortcuts away from the keys typed into an exercise's lists.
 """
 
 from __future__ import annotations
@@ -30,6 +31,28 @@ function render({ model, el }) {
   model.on("change:text", update);
   model.on("change:tone", update);
   model.on("change:serial", update);
+  guardLists(el);
+}
+
+// JupyterLab counts a focused <select> as command mode (it is not ":read-write"), so typing
+// the first letters of a choice would run notebook shortcuts ("a" inserts a cell, "d d"
+// deletes one) and move the focus away. Lumino skips shortcuts for keys whose target carries
+// data-lm-suppress-shortcuts, so the exercise's lists get it when they receive the focus.
+function guardLists(el) {
+  let tries = 0;
+  const attach = () => {
+    const root = el.closest(".course-exercise");
+    if (!root) {
+      if (tries++ < 200) requestAnimationFrame(attach);
+      return;
+    }
+    root.addEventListener("focusin", (event) => {
+      if (event.target instanceof HTMLSelectElement) {
+        event.target.setAttribute("data-lm-suppress-shortcuts", "true");
+      }
+    });
+  };
+  attach();
 }
 export default { render };
 """
