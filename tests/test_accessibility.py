@@ -99,8 +99,7 @@ def axe_violations(page) -> list[dict]:
         """async (scope) => {
             const nodes = [...document.querySelectorAll(scope)];
             if (!nodes.length) return [];
-            const result = await axe.run({include: nodes.map(n => [n])},
-                                         {resultTypes: ['violations']});
+            const result = await axe.run({include: nodes}, {resultTypes: ['violations']});
             return result.violations.map(v => ({
                 id: v.id, impact: v.impact, help: v.help,
                 nodes: v.nodes.map(n => n.target.join(' ') + ' :: ' + n.html.slice(0, 160)),
