@@ -384,7 +384,9 @@ def recorded_answer(exercise_id: str, *, folder: str | Path = ".") -> dict[str, 
         return None if record is None or record.get("cleared") else record
     if os.environ.get("NBGRADER_EXECUTION") == "autograde":
         return None
-    notebook = working_notebook(folder)
+    session = notebook_path()  # a live kernel knows its notebook; nbgrader validate does not
+    same_folder = session is not None and session.parent.resolve() == Path(folder).resolve()
+    notebook = session if same_folder else working_notebook(folder)
     if notebook is None:
         return None
     try:

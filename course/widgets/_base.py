@@ -307,6 +307,9 @@ class Exercise(widgets.VBox):
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         bundle = super()._repr_mimebundle_(**kwargs)
+        if os.environ.get("NBGRADER_EXECUTION"):  # graded copies and feedback: the prompt only
+            bundle["text/plain"] = f"Exercise: {self.prompt_text}"
+            return bundle
         bundle["text/plain"] = (
             f"Exercise: {self.prompt_text}\n"
             "This exercise is an interactive widget. If you see this text instead of answer "
