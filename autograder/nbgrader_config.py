@@ -12,15 +12,23 @@ Environment variables let one file serve a laptop, a JupyterHub and the tests:
 
 import os
 
-from course.grading.preprocessors import ExtractAnswerRecords, HideHiddenTests
+from course.grading.preprocessors import (
+    ExtractAnswerRecords,
+    HideHiddenTests,
+    KeepAnswerRecords,
+)
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor, ClearMetadataPreprocessor
 from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
+    ClearOutput,
+    DeduplicateIds,
     Execute,
     GetGrades,
     IgnorePattern,
     LimitOutput,
+    OverwriteCells,
+    OverwriteKernelspec,
     SaveAutoGrades,
 )
 
@@ -49,7 +57,16 @@ c.ClearHiddenTests.enforce_metadata = False
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# Widget answers travel in the notebook's saved widget state; hand them to the grading kernel.
+# Widget answers travel in the notebook (widget state and the exercise cells' outputs). Keep them
+# in the metadata before nbgrader's ClearOutput, then hand them to the grading kernel.
+c.Autograde.sanitize_preprocessors = [
+    KeepAnswerRecords,
+    ClearOutput,
+    DeduplicateIds,
+    OverwriteKernelspec,
+    OverwriteCells,
+    CheckCellMetadata,
+]
 c.Autograde.autograde_preprocessors = [
     ExtractAnswerRecords,
     Execute,

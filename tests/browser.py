@@ -176,3 +176,87 @@ def screenshot(page, name: str) -> Path:
 def expect_feedback(exercise, text: str, timeout: float = 15_000) -> None:
     """Wait until the exercise's feedback area shows ``text``; fail otherwise."""
     exercise.locator(".course-feedback", has_text=text).wait_for(timeout=timeout)
+
+
+def save_notebook(page, path: Path, timeout: float = 30.0) -> None:
+    """Press Ctrl+S and wait until JupyterLab has written ``path`` (its mtime changes)."""
+    before = path.stat().st_mtime_ns if path.exists() else 0
+    page.keyboard.press("Control+s")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists() and path.stat().st_mtime_ns != before:
+            time.sleep(0.5)  # let the write finish
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"JupyterLab did not save {path} within {timeout} s")
+
+
+def menu(page, top: str, item: str) -> None:
+    """Choose ``item`` from JupyterLab's ``top`` menu (File, Run, Kernel, ...)."""
+    page.locator(".lm-MenuBar-itemLabel", has_text=top).first.click()
+    page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
+
+
+def run_all_cells(page) -> None:
+    """Run → Run All Cells in the kernel as it is (no restart), then wait until done."""
+    menu(page, "Run", "Run All Cells")
+    page.wait_for_function(
+        """() => [...document.querySelectorAll(
+              '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputPrompt')]
+              .some(p => p.textContent.includes('*'))""",
+        timeout=120_000,
+    )
+    wait_idle(page)
+
+
+def focused(page) -> dict[str, str]:
+    """What has the keyboard focus: its tag, type, title and text."""
+    return page.evaluate(
+        """() => {
+            const el = document.activeElement;
+            return el ? {tag: el.tagName.toLowerCase(), type: el.type || '',
+                         title: el.title || '', text: (el.innerText || '').trim(),
+                         label: (el.labels && el.labels[0] ? el.labels[0].innerText : '')}
+                      : {};
+        }"""
+    )
+
+
+def order_items(page, exercise, wanted: list[str], *, keyboard: bool = False) -> None:
+    """Put an Ordering exercise into the order ``wanted`` with its Up buttons.
+
+    With ``keyboard``, each move is an Enter on the focused button, and the test checks that
+    the focus moved with the item (to its Up button, or its Down button at the top).
+    """
+    for position, item in enumerate(wanted):
+        labels = [
+            t.split(". ", 1)[-1].strip()
+            for t in exercise.locator(".widget-hbox .widget-html").all_inner_texts()
+        ]
+        current = next(i for i, text in enumerate(labels) if text == item)
+        if current == position:
+            continue
+        up = exercise.locator(f"button[title^='Move up: {item} (now {current + 1} of']")
+        if keyboard:
+            up.focus()
+        for step in range(current - position):
+            place = current - step
+            if keyboard:
+                page.keyboard.press("Enter")
+                arrow = "up" if place - 1 > 0 else "down"
+                expect_focus_title(page, f"Move {arrow}: {item} (now {place} of")
+            else:
+                exercise.locator(f"button[title^='Move up: {item} (now {place + 1} of']").click()
+                exercise.locator(
+                    f"button[title^='Move down: {item} (now {place} of']"
+                ).first.wait_for(state="attached")
+
+
+def expect_focus_title(page, prefix: str, timeout: float = 10.0) -> None:
+    """Wait until the focused element's title starts with ``prefix``; fail otherwise."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if focused(page).get("title", "").startswith(prefix):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"focus is on {focused(page)}, not on {prefix!r}")

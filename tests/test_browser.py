@@ -26,6 +26,7 @@ from tests.browser import (
     expect_feedback,
     jupyterlab,
     open_notebook,
+    order_items,
     run_all,
     screenshot,
 )
@@ -153,7 +154,10 @@ def test_exercise_by_keyboard_alone(lab, page):
     page.keyboard.press("Space")
     expect(options.nth(4)).to_have_class(selected)
     for _ in range(options.count() - 4):
-        page.keyboard.press("Tab")  # past the remaining options to Check
+        page.keyboard.press("Tab")  # past the remaining options to the box for reasons
+    expect(exercise.locator("textarea")).to_be_focused()
+    page.keyboard.type("The kind column says so.")
+    page.keyboard.press("Tab")  # on to Check
     expect(exercise.locator("button", has_text="Check")).to_be_focused()
     page.keyboard.press("Enter")
     screenshot(page, "exercise-by-keyboard")
@@ -232,15 +236,7 @@ def test_graded_assignment_answered_in_the_browser_earns_its_points(lab, page):
     right = [f"{row.place or 'Aleppo'}: {row.description}" for row in chosen.itertuples()]
     exercise = page.locator(".course-exercise").first
     exercise.scroll_into_view_if_needed()
-    for position, item in enumerate(right):
-        rows = exercise.locator(".widget-hbox")
-        texts = [t.split(". ", 1)[-1].strip() for t in rows.all_inner_texts()]
-        current = next(i for i, text in enumerate(texts) if item.startswith(text[:40]))
-        for step in range(current - position):
-            exercise.locator(".widget-hbox").nth(current - step).locator(
-                "button", has_text="Up"
-            ).click()
-            time.sleep(0.3)
+    order_items(page, exercise, right)
     exercise.locator("button", has_text="Check").click()
     expect_feedback(exercise, "Answer recorded")
     page.keyboard.press("Control+s")

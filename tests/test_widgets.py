@@ -16,6 +16,7 @@ from course.widgets import (
     Ordering,
     SentenceClassifier,
     parse_number,
+    read_number,
 )
 
 
@@ -78,8 +79,7 @@ def test_right_answer_is_marked_correct(factory, right, wrong):
     assert quiz.submit() is True
     assert quiz.correct is True
     assert quiz.feedback.startswith("Correct.")
-    assert "Correct." in quiz.feedback_area.value
-    assert 'aria-live="polite"' in quiz.feedback_area.value
+    assert "Correct." in quiz.feedback_area.text
 
 
 @pytest.mark.parametrize(("factory", "right", "wrong"), CASES, ids=IDS)
@@ -89,7 +89,7 @@ def test_wrong_answer_gets_feedback_and_can_be_retried(factory, right, wrong):
     quiz.value = wrong
     assert quiz.submit() is False
     assert quiz.feedback.startswith("Not yet.")
-    assert "✘" in quiz.feedback_area.value  # a symbol and words, not colour alone
+    assert "✘" in quiz.feedback_area.text  # a symbol and words, not colour alone
     quiz.value = right
     assert quiz.submit() is True
     assert quiz.attempts == 2
@@ -97,13 +97,13 @@ def test_wrong_answer_gets_feedback_and_can_be_retried(factory, right, wrong):
 
 @pytest.mark.parametrize(("factory", "right", "wrong"), CASES, ids=IDS)
 def test_reset_clears_answer_and_feedback(factory, right, wrong):
-    """Does Reset clear the answer, the verdict and the feedback?"""
+    """Does Reset clear the answer and the verdict, and replace the feedback with a plain note?"""
     quiz = factory()
     quiz.value = right
     quiz.submit()
     quiz.reset_button.click()
     assert quiz.correct is None
-    assert quiz.feedback == ""
+    assert quiz.feedback.startswith("Your answer is cleared")
     assert quiz.value == quiz._empty_value()
 
 
@@ -172,19 +172,40 @@ def test_ticking_checkboxes_sets_value_in_option_order():
 def test_up_and_down_buttons_reorder_items():
     """Do each item's Up and Down buttons (Enter on them) move that item?"""
     quiz = Ordering("or", "Order", ["a", "b", "c"], start=["c", "a", "b"])
-    _row_button(quiz, 0, "Down").click()
-    _row_button(quiz, 1, "Down").click()
+    quiz.down_buttons[0].click()
+    quiz.down_buttons[1].click()
     assert quiz.value == ("a", "b", "c")
     assert quiz.submit() is True
-    _row_button(quiz, 2, "Up").click()
+    quiz.up_buttons[2].click()
     assert quiz.value == ("a", "c", "b")
-    assert _row_button(quiz, 0, "Up").disabled  # nothing above the first item
+    assert quiz.up_buttons[0].disabled  # nothing above the first item
+    assert quiz.down_buttons[2].disabled
 
 
-def _row_button(quiz, position, name):
-    return [
-        b for b in quiz.rows.children[position].children if getattr(b, "description", "") == name
-    ][0]
+def test_moving_an_item_keeps_the_rows_and_moves_focus_with_the_item(monkeypatch):
+    """Are the rows updated in place, and does focus follow the moved item to its new row?"""
+    quiz = Ordering("or-focus", "Order", ["a", "b", "c", "d"], start=["a", "b", "c", "d"])
+    rows = [id(row) for row in quiz.rows.children]
+    focused = []
+    monkeypatch.setattr(type(quiz.up_buttons[0]), "focus", lambda self: focused.append(self))
+    quiz.up_buttons[2].click()  # "c" moves from place 3 to place 2
+    assert quiz.value == ("a", "c", "b", "d")
+    assert [id(row) for row in quiz.rows.children] == rows  # no row was rebuilt
+    assert focused == [quiz.up_buttons[1]]  # the Up button now beside "c"
+    assert "c" in quiz.labels[1].value and "Move up: c" in quiz.up_buttons[1].tooltip
+    quiz.up_buttons[1].click()  # "c" reaches the top, where Up is disabled
+    assert focused[-1] is quiz.down_buttons[0]
+    quiz.down_buttons[2].click()  # "b" moves to the bottom, where Down is disabled
+    assert focused[-1] is quiz.up_buttons[3]
+
+
+def test_every_ordering_button_is_named_by_its_item():
+    """Does each Up and Down button's accessible name (its tooltip) say which item it moves?"""
+    quiz = Ordering("or-names", "Order", ["first event", "second event"], start=None)
+    for position, item in enumerate(quiz.value):
+        assert quiz.up_buttons[position].description == ""  # an arrow: the tooltip names it
+        assert quiz.up_buttons[position].tooltip.startswith(f"Move up: {item}")
+        assert quiz.down_buttons[position].tooltip.startswith(f"Move down: {item}")
 
 
 def test_ordering_never_starts_solved():
@@ -211,12 +232,35 @@ def test_partly_right_classification_names_the_sentences_to_revisit():
     assert "1 of 2 right" in quiz.feedback and "sentence 1" in quiz.feedback
 
 
-def test_typed_number_with_commas_is_read():
-    """Is '3,000' typed in the box read as 3000?"""
+def test_typed_number_with_thousands_separators_is_read():
+    """Is '3 000' or '3,000,000'-style grouping typed in the box read as a number?"""
     quiz = _numeric()
-    quiz.box.value = "3,000"
+    quiz.box.value = "3 000"
     assert quiz.value == 3000.0
     assert quiz.submit() is True
+
+
+def test_a_decimal_comma_is_read_as_a_decimal():
+    """Is '11,4' read as 11.4 (not 114), and checked as such?"""
+    quiz = NumericAnswer("nu-dec", "Share in percent?", 11.4, tolerance=0.05)
+    quiz.box.value = "11,4"
+    assert quiz.value == 11.4
+    assert quiz.submit() is True
+
+
+@pytest.mark.parametrize(("text", "small", "large"), [("2.000", 2, 2000), ("3,000", 3, 3000)])
+def test_an_ambiguous_number_is_asked_about_not_guessed(text, small, large):
+    """Does '2.000' lead to a question with both readings instead of a guess and a verdict?"""
+    quiz = _numeric()
+    quiz.box.value = text
+    assert quiz.value is None
+    assert quiz.submit() is None and quiz.attempts == 0  # no verdict on a guess
+    assert f"could mean {small} or {large}" in quiz.feedback
+    assert quiz.meaning.layout.display != "none"
+    assert [value for _, value in quiz.meaning.options] == [small, large]
+    quiz.meaning.value = float(large)  # the learner answers the question (Tab, Space)
+    assert quiz.value == large and quiz.meaning.layout.display == "none"
+    assert quiz.submit() is (large == 3000)
 
 
 def test_text_that_is_not_a_number_is_explained():
@@ -229,11 +273,40 @@ def test_text_that_is_not_a_number_is_explained():
 
 @pytest.mark.parametrize(
     ("text", "number"),
-    [("2,500", 2500.0), (" 4.5 ", 4.5), ("-3", -3.0), ("1 500", 1500.0), ("abc", None), ("", None)],
+    [
+        (" 4.5 ", 4.5),
+        ("-3", -3.0),
+        ("1 500", 1500.0),
+        ("2500", 2500.0),
+        ("11,4", 11.4),
+        ("0,5", 0.5),
+        ("0,500", 0.5),
+        ("1234,567", 1234.567),
+        ("1,500,000", 1500000.0),
+        ("1.500.000", 1500000.0),
+        ("1,500.5", 1500.5),
+        ("1.500,5", 1500.5),
+        ("\u22122,5", -2.5),
+        ("2,500", None),  # ambiguous: 2.5 or 2500
+        ("2.000", None),  # ambiguous: 2 or 2000
+        ("1,50,0", None),
+        ("1.2.3", None),
+        ("abc", None),
+        ("", None),
+    ],
 )
 def test_parse_number(text, number):
-    """Are thousands separators and spaces accepted, and junk refused?"""
+    """Are decimal commas and thousands separators read, and junk and ambiguity refused?"""
     assert parse_number(text) == number
+
+
+@pytest.mark.parametrize("text", ["2.000", "1,500", "999,999", "-7.250"])
+def test_read_number_offers_both_readings_of_an_ambiguous_number(text):
+    """Does one separator before exactly three digits give both readings, smaller first?"""
+    reading = read_number(text)
+    assert reading.value is None and reading.ambiguous
+    (small, _), (large, _) = reading.choices
+    assert abs(large) == pytest.approx(abs(small) * 1000)
 
 
 @pytest.mark.parametrize(
@@ -295,7 +368,51 @@ def test_answer_record_is_synced_so_jupyterlab_saves_it():
     state = quiz.get_state()
     assert records.verify(state["answer_record"])["value"] == "July 2016"
     quiz.reset()
-    assert quiz.get_state()["answer_record"] == ""
+    cleared = records.verify(quiz.get_state()["answer_record"])
+    assert cleared["cleared"] is True and cleared["value"] is None
+
+
+def test_reset_says_it_clears_the_saved_answer_and_outranks_older_records():
+    """Does Reset say it clears the saved answer, and does its record beat the older answer?"""
+    quiz = MultipleChoice("reset-saved", "Q", ["a", "b"], graded=True)
+    quiz.value = "a"
+    quiz.submit()
+    older = quiz.answer_record
+    quiz.reset_button.click()
+    assert "saved in this notebook" in quiz.feedback and "unanswered" in quiz.feedback
+    assert "saved in this notebook" in quiz.reset_button.tooltip
+    notebook = {"cells": [], "metadata": {}}
+    notebook["metadata"][records.METADATA_KEY] = {"answer_records": [quiz.answer_record, older]}
+    assert records.saved_records(notebook) == {}
+    assert records.recorded_answer("reset-saved", folder=".") is None
+
+
+def test_feedback_lives_in_one_persistent_status_region():
+    """Is feedback the text of one role=status element that is created once, not new HTML?"""
+    quiz = _choice()
+    region = quiz.feedback_area
+    quiz.value = "February 2016"
+    quiz.submit()
+    quiz.submit()
+    assert quiz.feedback_area is region and region.serial == 2  # same widget, announced twice
+    assert 'setAttribute("role", "status")' in region._esm
+    assert 'setAttribute("aria-live", "polite")' in region._esm
+    assert "textContent" in region._esm and "innerHTML" not in region._esm
+
+
+def test_typing_into_a_list_is_kept_from_jupyterlab_shortcuts():
+    """Do the exercise's lists ask Lumino to leave their keys alone (type-ahead, arrows)?"""
+    esm = _classify().feedback_area._esm
+    assert 'setAttribute("data-lm-suppress-shortcuts", "true")' in esm
+    assert "HTMLSelectElement" in esm
+
+
+def test_dropdowns_are_named_by_their_items_full_text():
+    """Is each dropdown's label (its accessible name) the full text of its sentence or item?"""
+    quiz = _classify()
+    assert [d.description for d in quiz.dropdowns] == ["1. A said X.", "2. The regime fell."]
+    match = _match()
+    assert [d.description for d in match.dropdowns] == ["1. Hezbollah", "2. Fatah Halab"]
 
 
 def test_edited_record_fails_verification():
@@ -338,7 +455,9 @@ def test_every_control_has_a_visible_label():
             and type(w).__name__
             in {"RadioButtons", "Checkbox", "Select", "Dropdown", "Text", "Button"}
         ]
-        assert labelled and all(w.description for w in labelled), factory.__name__
+        assert labelled, factory.__name__
+        for control in labelled:  # a visible label, or an icon button named by its tooltip
+            assert control.description or (control.icon and control.tooltip), factory.__name__
 
 
 def _walk(widget):

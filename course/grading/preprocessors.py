@@ -1,5 +1,10 @@
 """nbgrader preprocessors for the course: answer records in, hidden test code out.
 
+* :class:`KeepAnswerRecords` runs first in ``autograde``'s sanitize step, before nbgrader's
+  ``ClearOutput``. Exercises keep their signed records in cell outputs as well as in the widget
+  state (see :mod:`course.records`); this copies every record into the notebook's metadata
+  (``metadata["aleppo_course"]["answer_records"]``), where ``ClearOutput`` leaves it, so that
+  :func:`course.records.saved_records` finds it after sanitizing.
 * :class:`ExtractAnswerRecords` runs in ``autograde`` just before execution. It reads the
   signed answer records that JupyterLab saved in the notebook's widget state, verifies each,
   and writes them to :data:`course.records.ANSWERS_FILE` in the folder where the notebook is
@@ -22,11 +27,31 @@ from nbgrader import utils
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 from traitlets import Unicode
 
-from course.records import ANSWERS_FILE, WIDGET_STATE, saved_records
+from course.records import (  # WIDGET_STATE: imported from here by tests.classroom
+    ANSWERS_FILE,
+    METADATA_KEY,
+    WIDGET_STATE,  # noqa: F401
+    record_tokens,
+    saved_records,
+)
 
-__all__ = ["ExtractAnswerRecords", "HideHiddenTests"]
+__all__ = ["ExtractAnswerRecords", "HideHiddenTests", "KeepAnswerRecords"]
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+class KeepAnswerRecords(NbGraderPreprocessor):
+    """Copy the answer records kept in cell outputs and widget state into notebook metadata."""
+
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict]:
+        tokens = list(dict.fromkeys(record_tokens(nb)))  # every place, in order, no duplicates
+        if tokens:
+            kept = nb.metadata.setdefault(METADATA_KEY, {})
+            if not isinstance(kept, dict):
+                nb.metadata[METADATA_KEY] = kept = {}
+            kept["answer_records"] = tokens
+        self.log.info("Answer records kept through sanitizing: %d", len(tokens))
+        return nb, resources
 
 
 class ExtractAnswerRecords(NbGraderPreprocessor):
@@ -43,8 +68,8 @@ class ExtractAnswerRecords(NbGraderPreprocessor):
         for exercise, record in answers.items():
             if record.get("status") == "tampered":
                 self.log.warning("Answer record for %s rejected: %s", exercise, record["message"])
-        if not nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state"):
-            self.log.info("No saved widget state: widget questions count as unanswered")
+        if not answers:
+            self.log.info("No answer records in the notebook: widget questions are unanswered")
         (folder / self.answers_file).write_text(json.dumps(answers, indent=1), encoding="utf-8")
         self.log.info("Recorded widget answers found: %s", ", ".join(sorted(answers)) or "none")
         return nb, resources

@@ -1,11 +1,28 @@
-"""Practice exercises for ``00_start_here``: learn how the exercise widgets work."""
+"""Practice exercises for ``00_start_here``: one of each kind of control the course uses.
+
+Lessons 01–05 and the assignments use six exercise classes. Lesson 00 practises each kind of
+control they are built from, on the table of the five documents (every answer is computed from
+``documents.csv``):
+
+* option buttons (:class:`MultipleChoice`), with a box for written reasons (``justify=``);
+* checkboxes (:class:`MultiSelect`);
+* one list per item (:class:`Matching`; :class:`SentenceClassifier` uses the same lists);
+* a number box (:class:`NumericAnswer`);
+* Up and Down buttons (:class:`Ordering`).
+"""
 
 from __future__ import annotations
 
 from course import data
-from course.widgets import MultipleChoice, Ordering
+from course.widgets import Matching, MultipleChoice, MultiSelect, NumericAnswer, Ordering
 
-__all__ = ["practice_choice", "practice_order"]
+__all__ = [
+    "practice_choice",
+    "practice_kinds",
+    "practice_number",
+    "practice_order",
+    "practice_publishers",
+]
 
 
 def practice_choice() -> MultipleChoice:
@@ -24,6 +41,46 @@ def practice_choice() -> MultipleChoice:
             for title in documents["title"]
             if title != live
         },
+        justify="Why? Name the column that told you (one sentence):",
+    )
+
+
+def practice_publishers() -> MultiSelect:
+    """Tick every document published by Wikipedia (documents.publisher)."""
+    documents = data.documents()
+    wikipedia = documents.loc[documents["publisher"] == "Wikipedia", "title"]
+    return MultiSelect(
+        "00-practice-wikipedia",
+        "Practice: tick every document whose publisher is Wikipedia. "
+        "Tab to each box and press Space to tick or untick it.",
+        list(documents["title"]),
+        list(wikipedia),
+    )
+
+
+def practice_kinds() -> Matching:
+    """Choose each document's kind from a list (documents.kind)."""
+    documents = data.documents()
+    return Matching(
+        "00-practice-kinds",
+        "Practice: choose the kind of each document from the list under its title. "
+        "Tab to a list and press Space or Enter to open it.",
+        dict(zip(documents["title"], documents["kind"], strict=True)),
+    )
+
+
+def practice_number() -> NumericAnswer:
+    """How many documents give no publication date (documents.published is empty)?"""
+    documents = data.documents()
+    undated = int(documents["published"].isna().sum())
+    return NumericAnswer(
+        "00-practice-undated",
+        "Practice: how many of the five documents give no publication date? "
+        "Type the number in the box.",
+        undated,
+        unit="documents",
+        too_low="Count the NaT entries in the 'published' column.",
+        too_high="Count the NaT entries in the 'published' column.",
     )
 
 

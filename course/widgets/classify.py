@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -46,22 +45,27 @@ class _PerItemChoice(Exercise):
         if wrong:
             raise ValueError(f"{exercise_id}: answers {sorted(wrong)} are not among the choices")
         super().__init__(exercise_id, prompt, **kwargs)
-        self.value = self._empty_value()
+
+    def _initial_value(self) -> Any:
+        return self._empty_value()
 
     def _build_control(self) -> widgets.Widget:
-        rows = []
+        # The item's full text is the dropdown's visible label (its <label for=...>), so a
+        # screen reader names each list by its item: "2. The regime fell." (not "Sentence 2").
+        # The course's style sheet lets the label wrap above the list instead of being cut off.
         self.dropdowns = []
         for number, item in enumerate(self.items, start=1):
             dropdown = widgets.Dropdown(
                 options=[(_UNSET, None)] + [(choice, choice) for choice in self.choices],
                 value=None,
-                description=f"{self.item_label} {number}",
+                description=f"{number}. {item}",
+                style={"description_width": "initial"},
+                layout=widgets.Layout(width="100%"),
             )
+            dropdown.add_class("course-item-choice")
             dropdown.observe(lambda _change: self._set_from_control(self._chosen()), "value")
             self.dropdowns.append(dropdown)
-            text = widgets.HTML(f"<p>{number}. {html.escape(item)}</p>")
-            rows.append(widgets.VBox([text, dropdown]))
-        return widgets.VBox(rows)
+        return widgets.VBox(self.dropdowns)
 
     def _chosen(self) -> tuple[str | None, ...]:
         return tuple(dropdown.value for dropdown in self.dropdowns)

@@ -15,6 +15,16 @@ from course.widgets._base import Exercise
 __all__ = ["Ordering"]
 
 
+def _arrow(direction: str, disabled: bool) -> widgets.Button:
+    # An arrow icon and no text. The course's style sheet gives the icon an empty alternative
+    # text, so the button's accessible name is its tooltip, which names the item it moves.
+    button = widgets.Button(
+        icon=f"arrow-{direction}", disabled=disabled, layout=widgets.Layout(width="2.6em")
+    )
+    button.add_class("course-move")
+    return button
+
+
 class Ordering(Exercise):
     """Arrange items in the right order (for example events in time).
 
@@ -48,47 +58,52 @@ class Ordering(Exercise):
                 shuffler.shuffle(start)
         self.start = tuple(start)
         super().__init__(exercise_id, prompt, **kwargs)
-        self.value = self.start
+
+    def _initial_value(self) -> Any:
+        return self.start
 
     def _build_control(self) -> widgets.Widget:
-        # One row per item with its own Up and Down buttons: Tab reaches every button and
-        # Enter or Space presses it (JupyterLab keeps the arrow keys for moving between cells).
-        self.rows = widgets.VBox()
-        self._render(self.start)
+        # One row per place, built once: moving an item rewrites the rows' texts in place and
+        # moves the keyboard focus to the button of the moved item, so a keyboard user can press
+        # Enter again to keep moving it. The buttons show an arrow; their accessible name (the
+        # tooltip) says which item they move: "Move up: <item> (now 3 of 5)".
+        self.labels: list[widgets.HTML] = []
+        self.up_buttons: list[widgets.Button] = []
+        self.down_buttons: list[widgets.Button] = []
+        rows = []
+        last = len(self.start) - 1
+        for position in range(len(self.start)):
+            up = _arrow("up", disabled=position == 0)
+            down = _arrow("down", disabled=position == last)
+            up.on_click(lambda _b, i=position: self._press(i, -1))
+            down.on_click(lambda _b, i=position: self._press(i, +1))
+            label = widgets.HTML(layout=widgets.Layout(flex="1 1 auto"))
+            self.up_buttons.append(up)
+            self.down_buttons.append(down)
+            self.labels.append(label)
+            rows.append(widgets.HBox([up, down, label]))
+        self.rows = widgets.VBox(rows)
+        self._show_value(self.start)
         return self.rows
 
-    def _render(self, order: tuple[str, ...] | list[str]) -> None:
-        rows = []
-        for position, item in enumerate(order):
-            up = widgets.Button(
-                description="Up",
-                icon="arrow-up",
-                tooltip=f"Move up: {item}",
-                layout=widgets.Layout(width="auto"),
-                disabled=position == 0,
-            )
-            down = widgets.Button(
-                description="Down",
-                icon="arrow-down",
-                tooltip=f"Move down: {item}",
-                layout=widgets.Layout(width="auto"),
-                disabled=position == len(order) - 1,
-            )
-            up.on_click(lambda _b, i=position: self.move(i, -1))
-            down.on_click(lambda _b, i=position: self.move(i, +1))
-            label = widgets.HTML(
-                f"<span>{position + 1}. {html.escape(item)}</span>",
-                layout=widgets.Layout(flex="1 1 auto"),
-            )
-            rows.append(widgets.HBox([up, down, label]))
-        self.rows.children = rows
+    def _press(self, position: int, step: int) -> None:
+        target = self.move(position, step)
+        buttons = self.up_buttons if step < 0 else self.down_buttons
+        button = buttons[target]
+        if button.disabled:  # moved to the top or bottom: the other button of that row
+            button = (self.down_buttons if step < 0 else self.up_buttons)[target]
+        button.focus()
 
-    def move(self, position: int, step: int) -> None:
-        """Move the item at ``position`` one place up (-1) or down (+1), as its buttons do."""
+    def move(self, position: int, step: int) -> int:
+        """Move the item at ``position`` one place up (-1) or down (+1), as its buttons do.
+
+        Returns the item's new position.
+        """
         order = list(self.value)
         target = min(max(position + step, 0), len(order) - 1)
         order.insert(target, order.pop(position))
         self.value = tuple(order)
+        return target
 
     def _coerce(self, value: Any) -> Any:
         value = tuple(value)
@@ -97,7 +112,13 @@ class Ordering(Exercise):
         return value
 
     def _show_value(self, value: Any) -> None:
-        self._render(tuple(value or self.start))
+        order = tuple(value or self.start)
+        total = len(order)
+        for position, item in enumerate(order):
+            place = f"(now {position + 1} of {total})"
+            self.labels[position].value = f"<span>{position + 1}. {html.escape(item)}</span>"
+            self.up_buttons[position].tooltip = f"Move up: {item} {place}"
+            self.down_buttons[position].tooltip = f"Move down: {item} {place}"
 
     def _empty_value(self) -> Any:
         return self.start
