@@ -135,11 +135,6 @@ def test_no_import_cycle_among_the_data_modules():
     assert find_cycles(sub) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="course.records imports course.widgets._base inside recorded_answer while "
-    "course.widgets._base imports course.records (answer records, not the data layer)",
-)
 def test_no_import_cycle_anywhere_in_course():
     """Is there no import cycle among any of the course modules?"""
     assert find_cycles(_without_package_init(import_graph())) == []
