@@ -12,15 +12,19 @@ Environment variables let one file serve a laptop, a JupyterHub and the tests:
 
 import os
 
+from course.grading.feedback import TEMPLATE_BASEDIRS, EmbedPlotlyFigures, OfflineFeedbackExporter
 from course.grading.preprocessors import ExtractAnswerRecords, HideHiddenTests
+from course.grading.repair import DeduplicateCells, RestoreMissingCells
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor, ClearMetadataPreprocessor
 from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
+    ClearOutput,
     Execute,
     GetGrades,
     IgnorePattern,
     LimitOutput,
+    OverwriteKernelspec,
     SaveAutoGrades,
 )
 
@@ -61,15 +65,35 @@ c.Autograde.autograde_preprocessors = [
     CheckCellMetadata,
 ]
 
-# Feedback tells students which check failed and why, without showing hidden test code.
-c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
+# Cells a student deleted are put back from the source (the widget question's visible test, a
+# written question with its rubric); copied or split cells are graded instead of failing.
+c.OverwriteCells.add_missing_cells = True
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput,
+    DeduplicateCells,
+    OverwriteKernelspec,
+    RestoreMissingCells,
+    CheckCellMetadata,
+]
 
-# zip_collect (notebooks downloaded from a learning platform): files named
-# "<student id>_<anything>_ps1_phases.ipynb" (Canvas-style) or "<student id>_ps1_phases.ipynb".
-# Adapt this pattern to your platform's download names; see autograder/README.md.
-c.FileNameCollectorPlugin.named_regexp = (
-    r".*/(?P<student_id>[^/_]+)_(?:[^/]*_)?(?P<file_id>ps\d_[a-z]+\.ipynb)$"
-)
+# Feedback tells students which check failed and why, without showing hidden test code; it
+# shows their plotly figures and opens with no network (no MathJax or plotly.js CDN).
+c.GenerateFeedback.preprocessors = [
+    GetGrades,
+    HideHiddenTests,
+    EmbedPlotlyFigures,
+    CSSHTMLHeaderPreprocessor,
+]
+c.GenerateFeedback.exporter_class = OfflineFeedbackExporter
+c.OfflineFeedbackExporter.template_name = "course_feedback"
+c.OfflineFeedbackExporter.extra_template_basedirs = TEMPLATE_BASEDIRS
+
+# zip_collect (a learning platform's download): one collector plugin per platform, see
+# course/grading/platforms.py and autograder/README.md. `course grade --platform NAME` picks
+# one for a run; this is the default: "<student id>_..._ps1_phases.ipynb".
+c.ZipCollectApp.collector_plugin = "course.grading.platforms.GenericCollector"
+# c.PlatformCollector.roster = "roster.csv"        # platform ids and names -> usernames
+# c.PlatformCollector.timezone = "Europe/London"   # for times a platform writes without a zone
 
 # Late submissions keep their timestamp and are flagged in the gradebook and the export; the
 # course applies no automatic penalty ("zero" would give late work no points).
