@@ -90,8 +90,9 @@ c.OfflineFeedbackExporter.extra_template_basedirs = TEMPLATE_BASEDIRS
 
 # zip_collect (a learning platform's download): one collector plugin per platform, see
 # course/grading/platforms.py and autograder/README.md. `course grade --platform NAME` picks
-# one for a run; this is the default: "<student id>_..._ps1_phases.ipynb".
-c.ZipCollectApp.collector_plugin = "course.grading.platforms.GenericCollector"
+# one for a run; by default the layout is recognised from the download's names and records
+# (Canvas, Moodle, Blackboard, Brightspace, Gradescope, else "<student id>_..._ps1_phases.ipynb").
+c.ZipCollectApp.collector_plugin = "course.grading.platforms.AutoCollector"
 # c.PlatformCollector.roster = "roster.csv"        # platform ids and names -> usernames
 # c.PlatformCollector.timezone = "Europe/London"   # for times a platform writes without a zone
 

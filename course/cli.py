@@ -151,10 +151,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     grade.add_argument(
         "--platform",
-        choices=["canvas", "moodle", "blackboard", "brightspace", "gradescope", "generic"],
+        choices=["auto", "canvas", "moodle", "blackboard", "brightspace", "gradescope", "generic"],
         default=None,
         help="the download's layout (default: c.ZipCollectApp.collector_plugin in "
-        "nbgrader_config.py)",
+        "nbgrader_config.py, which recognises it)",
     )
     grade.add_argument(
         "--roster",

@@ -175,7 +175,16 @@ def collect_submissions(
             line for line in report.lines if line.student in {student, ""} or not line.student
         ]
     reasons = _reasons(report.lines)
-    report.add_missing(collected.expected_students, reasons)
+    expected = sorted(p.name for p in release.glob("*.ipynb"))
+    have_work = {  # graded before from another download or the exchange: not missing
+        folder.parent.name
+        for folder in submitted.glob(f"*/{assignment}")
+        if any((folder / name).is_file() for name in expected)
+    }
+    report.add_missing(
+        [(who, name) for who, name in collected.expected_students if who not in have_work],
+        reasons,
+    )
 
     after = _notebook_digests(submitted, assignment)
     for who, digests in after.items():

@@ -246,7 +246,8 @@ def resolve(
             plan.lines.append(IntakeLine("metadata", item.path, detail=item.note))
             continue
         if item.problem:
-            plan.lines.append(IntakeLine("skipped", item.path, name=item.name, detail=item.problem))
+            who = _student_id(item, roster)[0] if item.platform_id else ""
+            plan.lines.append(IntakeLine("skipped", item.path, who, item.name, "", item.problem))
             continue
         student, how = _student_id(item, roster)
         if not student:

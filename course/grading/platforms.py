@@ -25,6 +25,7 @@ blackboard ``<Assignment>_<username>_attempt_<YYYY-MM-DD-HH-MM-SS>_<file>`` + ``
 brightspace ``<submission>-<user id> - <Name> - <Mon D, YYYY HMM AM> - <file>`` (or a folder)
 gradescope ``submission_<id>/<file>`` + ``submission_metadata.yml``
 generic    ``<student id>_..._<notebook>.ipynb`` (the course's earlier default)
+auto       whichever of the above understands the most files (the course's default)
 ========== ==================================================================================
 """
 
@@ -47,6 +48,7 @@ from course.grading.notebook_files import match_notebook
 
 __all__ = [
     "PLATFORMS",
+    "AutoCollector",
     "BlackboardCollector",
     "BrightspaceCollector",
     "CanvasCollector",
@@ -113,7 +115,6 @@ class PlatformCollector(FileNameCollectorPlugin):
     def collect(self, submitted_file: str) -> dict[str, Any] | None:
         """nbgrader's hook: the student and notebook for one extracted file, or None."""
         if self._plan is None:
-            self._answers = {}
             self._plan = self._make_plan()
         root = Path(self.parent._format_collect_path(self.parent.extracted_directory))
         return self._answers.get(Path(submitted_file).relative_to(root).as_posix())
@@ -133,6 +134,7 @@ class PlatformCollector(FileNameCollectorPlugin):
         return self.timezone or f"this computer's time zone ({datetime.now().astimezone():%Z})"
 
     def _make_plan(self) -> IntakePlan:
+        self._answers = {}
         app = self.parent
         assignment = app.coursedir.assignment_id
         root = Path(app._format_collect_path(app.extracted_directory))
@@ -143,7 +145,10 @@ class PlatformCollector(FileNameCollectorPlugin):
         ranks = self._download_ranks(Path(app._format_collect_path(app.archive_directory)), rels)
         described = []
         for rel in rels:
-            item = self._describe(rel, context)
+            try:
+                item = self._describe(rel, context)
+            except Exception as error:  # noqa: BLE001 - one odd file must not stop the class
+                item = SubmittedFile(rel, problem=f"could not be read ({error!r}); not graded")
             item.download = rel.split("/")[0] if "/" in rel else ""
             item.download_rank = ranks.get(item.download, 0)
             if not item.submission:
@@ -522,9 +527,61 @@ class GradescopeCollector(PlatformCollector):
         )
 
 
+class AutoCollector(PlatformCollector):
+    """Recognise the download's platform from its names and records, then act as that one.
+
+    Each platform's collector reads the download; the one that understands the most files
+    (its own records count double) is used, the generic layout when none understands any.
+    The intake report's first line names the layout found.
+    """
+
+    platform = "auto"
+    label = "the detected layout"
+    candidates: ClassVar[tuple[type[PlatformCollector], ...]] = ()
+
+    def _make_plan(self) -> IntakePlan:
+        app = self.parent
+        root = Path(app._format_collect_path(app.extracted_directory))
+        rels = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+        release = Path(
+            app.coursedir.format_path(
+                app.coursedir.release_directory, ".", app.coursedir.assignment_id
+            )
+        )
+        expected = sorted(p.name for p in release.glob("*.ipynb"))
+        best: tuple[int, type[PlatformCollector]] = (0, GenericCollector)
+        for cls in self.candidates:
+            probe = cls(parent=app)
+            context = probe.read_metadata(root, rels)
+            context["expected"] = expected
+            score = 0
+            for rel in rels:
+                item = probe._describe(rel, context)
+                if item.role == "metadata":
+                    score += 2
+                elif item.role == "work" and not item.problem:
+                    score += 1
+            if score > best[0]:
+                best = (score, cls)
+        chosen = best[1](parent=app)
+        self.log.info("Download layout detected: %s", chosen.label)
+        plan = chosen._make_plan()
+        self._answers = chosen._answers
+        return plan
+
+
+AutoCollector.candidates = (
+    CanvasCollector,
+    MoodleCollector,
+    BlackboardCollector,
+    BrightspaceCollector,
+    GradescopeCollector,
+)
+
 PLATFORMS: dict[str, type[PlatformCollector]] = {
     cls.platform: cls
     for cls in (
+        AutoCollector,
         CanvasCollector,
         MoodleCollector,
         BlackboardCollector,
