@@ -171,9 +171,7 @@ def collect_submissions(
             )
     if student:
         collected.expected_students = [s for s in collected.expected_students if s[0] == student]
-        report.lines = [
-            line for line in report.lines if line.student in {student, ""} or not line.student
-        ]
+        report.lines = [line for line in report.lines if line.student == student]
     reasons = _reasons(report.lines)
     expected = sorted(p.name for p in release.glob("*.ipynb"))
     have_work = {  # graded before from another download or the exchange: not missing

@@ -18,7 +18,13 @@ from nbgrader.utils import parse_utc
 
 from course.grading.intake import SubmittedFile
 
-__all__ = ["describe_exchange", "describe_submitted"]
+__all__ = ["NBGRADER_FILES", "describe_exchange", "describe_submitted"]
+
+#: Files ``nbgrader submit`` adds to every submission, and what they are.
+NBGRADER_FILES = {
+    "timestamp.txt": "nbgrader's record of the submission time",
+    "submission_secret.txt": "nbgrader's secret for releasing this student's feedback",
+}
 
 
 def _describe(
@@ -31,8 +37,8 @@ def _describe(
         return SubmittedFile(
             rel, role="system", note=f"matches CourseDirectory.ignore pattern {pattern!r}"
         )
-    if name == "timestamp.txt" and len(parts) == 2:
-        return SubmittedFile(rel, role="metadata", note="nbgrader's record of the submission time")
+    if name in NBGRADER_FILES and len(parts) == 2:
+        return SubmittedFile(rel, role="metadata", note=NBGRADER_FILES[name])
     return SubmittedFile(
         rel,
         filename="/".join(parts[1:]),
@@ -100,9 +106,9 @@ def describe_submitted(
                 ignore=ignore,
                 source="timestamp.txt",
             )
-            if item.role == "work":
+            if len(rel.split("/")) == 3 and path.name in NBGRADER_FILES:
+                item.role, item.note = "metadata", NBGRADER_FILES[path.name]
+            elif item.role == "work":
                 item.filename = "/".join(rel.split("/")[2:])
-            elif rel.endswith(f"{assignment}/timestamp.txt"):
-                item.role, item.note = "metadata", "nbgrader's record of the submission time"
             files.append(item)
     return submitted, files

@@ -56,6 +56,10 @@ def _is_plotly_loader(data: dict[str, Any]) -> bool:
 class EmbedPlotlyFigures(Preprocessor):
     """Give every plotly figure output an HTML rendition that works offline."""
 
+    enabled = Bool(True, help="Run this preprocessor (nbconvert's default is off).").tag(
+        config=True
+    )
+
     include_plotlyjs = Bool(
         True,
         help="Embed plotly.js (about 4.7 MB) once in each page that has a figure, so figures "

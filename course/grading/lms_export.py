@@ -51,7 +51,9 @@ def annotate_grades(
 
     ``outcomes`` maps student id to (status, message) from this run; ``late`` maps student id to
     the intake's words about lateness; ``roster`` lists (username, name) of everyone expected.
-    Scores of students whose status is not graded/skipped are emptied. Returns the rows of
+    Scores of students whose status is not graded/skipped are emptied; students of
+    ``outcomes`` or ``roster`` missing from nbgrader's export (never graded, so not in the
+    gradebook) get a row with their status and an empty score. Returns the rows of
     ``assignment``.
     """
     frame = pd.read_csv(grades_csv, dtype={"student_id": str})
@@ -69,18 +71,17 @@ def annotate_grades(
         if column in frame:
             frame[column] = frame[column].astype("object")
             frame.loc[ungraded, column] = None
-    missing = [
-        (username, name)
-        for username, name in roster or []
-        if username not in set(frame.loc[mine, "student_id"])
-    ]
+    exported = set(frame.loc[mine, "student_id"])
+    names = dict(roster or [])
+    missing = [(who, names.get(who, "")) for who in outcomes if who not in exported]
+    missing += [(who, name) for who, name in roster or [] if who not in exported | set(outcomes)]
     if missing:
         extra = pd.DataFrame(
             {
                 "assignment": assignment,
                 "student_id": [u for u, _ in missing],
                 "last_name": [n for _, n in missing],
-                "status": "no submission",
+                "status": [outcomes.get(u, ("no submission", ""))[0] for u, _ in missing],
                 "note": [outcomes.get(u, ("", "nothing handed in"))[1] for u, _ in missing],
             }
         )
