@@ -103,7 +103,11 @@ def test_two_students_with_one_name_are_graded_apart(generated, tmp_path):
     code, printed = run_grade(course_dir, "--zip", str(download))
     assert code == 0, printed
     assert graded_scores(course_dir) == {"501": AUTOGRADED, "502": 3.0, "503": 0.0}
-    assert [row[2] for row in intake_rows(course_dir)] == ["501", "502", "503"]
+    assert intake_rows(course_dir) == [
+        ("matched", "submissions/wangwei_501_9001_ps1_phases.ipynb", "501", NOTEBOOK),
+        ("matched", "submissions/wangwei_502_9002_ps1_phases.ipynb", "502", NOTEBOOK),
+        ("matched", "submissions/kaplanada_503_9003_ps1_phases.ipynb", "503", NOTEBOOK),
+    ]
 
 
 # ---- Canvas preset: two downloads, a late re-upload, same names, an extra copy, a PDF -------

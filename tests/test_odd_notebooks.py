@@ -152,10 +152,45 @@ def _line(course_dir: Path, student: str) -> tuple[str, str]:
     return status, intake_details(course_dir)[(status, file)]
 
 
-def _graded(course_dir: Path, student: str) -> float:
+def _exchange_rows(course_dir: Path) -> dict[str, set[tuple[str, str, str, str]]]:
+    """The intake report's lines per inbound submission: {owner: {(status, file, who, nb)}}."""
+    found: dict[str, set[tuple[str, str, str, str]]] = {}
+    for status, file, who, nb in intake_rows(course_dir):
+        record, name = file.split("/", 1)
+        found.setdefault(record.split("+")[0], set()).add((status, name, who, nb))
+    return found
+
+
+def _handed_in(student: str, status: str = "matched", *extra) -> set[tuple[str, str, str, str]]:
+    """What nbgrader submit hands in for one student, as intake lines."""
+    return {
+        ("metadata", "timestamp.txt", "", ""),
+        ("metadata", "submission_secret.txt", "", ""),
+        (status, NOTEBOOK, student, NOTEBOOK),
+        *extra,
+    }
+
+
+def _score(course_dir: Path, student: str) -> float:
+    """The student's exported raw score (the student must be in the export)."""
     frame = exported(course_dir)
-    assert frame.loc[student, "status"] == "graded", frame.loc[student].to_dict()
+    assert student in frame.index, f"{student} is not in the export"
     return float(frame.loc[student, "raw_score"])
+
+
+def _graded(course_dir: Path, student: str) -> float:
+    """The exported raw score of a student whose status is "graded"."""
+    score = _score(course_dir, student)
+    assert exported(course_dir).loc[student, "status"] == "graded"
+    return score
+
+
+def test_exchange_intake_report_line_by_line(odd):
+    """Does every file in the exchange get its line: each notebook, time record and secret?"""
+    expected = {name: _handed_in(name) for name in STUDENTS}
+    expected["toobig"] = _handed_in("toobig", "skipped")
+    assert _exchange_rows(odd["dir"]) == expected
+    assert len(intake_rows(odd["dir"])) == 3 * len(STUDENTS)
 
 
 def test_everyone_who_can_be_graded_is_graded_and_exported(odd):
@@ -171,6 +206,7 @@ def test_everyone_who_can_be_graded_is_graded_and_exported(odd):
 @pytest.mark.parametrize("name", ["copycell", "splitcell"])
 def test_copied_and_split_cells_are_graded_and_named(odd, name):
     """Is a notebook with a copied or split answer cell graded, naming the grade_id?"""
+    assert _score(odd["dir"], name) == AUTOGRADED
     assert _graded(odd["dir"], name) == AUTOGRADED
     note = exported(odd["dir"]).loc[name, "note"]
     assert "'q1-answer' (2 cells)" in note
@@ -179,7 +215,7 @@ def test_copied_and_split_cells_are_graded_and_named(odd, name):
 
 def test_deleted_widget_test_cell_is_restored_and_scored(odd):
     """Is the widget question's deleted visible test put back, earning its point?"""
-    assert _graded(odd["dir"], "delwidget") == AUTOGRADED
+    assert _score(odd["dir"], "delwidget") == AUTOGRADED
     graded = nbformat.read(
         odd["dir"] / "autograded" / "delwidget" / ASSIGNMENT / NOTEBOOK, as_version=4
     )
@@ -191,45 +227,45 @@ def test_deleted_written_question_comes_back_with_its_rubric(odd):
     """Does a deleted written question return, with question and rubric, for graders?"""
     from nbgrader.api import Gradebook
 
-    assert _graded(odd["dir"], "deltask") == AUTOGRADED
     graded = nbformat.read(odd["dir"] / "autograded" / "deltask" / ASSIGNMENT / NOTEBOOK, 4)
-    task = next(
-        c for c in graded.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "q5-task"
-    )
-    assert "Question 5" in task.source and "Rubric for graders" in task.source
+    tasks = [c for c in graded.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "q5-task"]
+    assert len(tasks) == 1, "the written question was not restored"
+    assert "Question 5" in tasks[0].source and "Rubric for graders" in tasks[0].source
     with Gradebook(f"sqlite:///{odd['dir'] / 'gradebook.db'}") as gradebook:
         grade = gradebook.find_grade("q5-task", ASSIGNMENT, ASSIGNMENT, "deltask")
         assert grade.needs_manual_grade and grade.max_score == 4
+    assert _score(odd["dir"], "deltask") == AUTOGRADED
 
 
 def test_notebook_with_plotlyjs_twice_is_graded_without_its_outputs(odd):
     """Is the 9.9 MB notebook graded after its outputs are removed, sizes and limit said?"""
+    assert _score(odd["dir"], "bigplot") == AUTOGRADED
     status, detail = _line(odd["dir"], "bigplot")
     assert status == "matched"
     assert re.search(
         r"9\.\d MB is over the 5\.0 MB limit \(CourseDirectory\.max_file_size = 5000\)", detail
     )
     assert "outputs were removed, leaving" in detail
-    assert _graded(odd["dir"], "bigplot") == AUTOGRADED
     inbound = list((Path(odd["env"]["NBGRADER_EXCHANGE"]) / "aleppo" / "inbound").glob("bigplot+*"))
     assert (inbound[0] / NOTEBOOK).stat().st_size > 9_000_000  # the original is kept
 
 
 def test_notebook_too_big_even_without_outputs_is_named_with_sizes(odd):
     """Is a notebook over the limit without outputs skipped, with both sizes and the limit?"""
+    printed = next(line for line in odd["printed"].splitlines() if "toobig: NOT GRADED" in line)
+    assert re.search(r"6\.\d MB is over the 5\.0 MB limit", printed), printed
     status, detail = _line(odd["dir"], "toobig")
     assert status == "skipped"
     assert re.search(
         r"6\.\d MB is over the 5\.0 MB limit .* still 6\.\d MB without its outputs", detail
     )
-    message = exported(odd["dir"]).loc["toobig", "note"]
-    assert "contains no notebook" in message and "6." in message and "MB" in message
+    assert "6." in exported(odd["dir"]).loc["toobig", "note"]
 
 
 @pytest.mark.parametrize("name", ["colab", "vscode", "nbformat3"])
 def test_colab_vscode_and_nbformat3_notebooks_keep_working(odd, name):
     """Are notebooks saved by Colab, VS Code or an nbformat 3 tool graded as before?"""
-    assert _graded(odd["dir"], name) == AUTOGRADED
+    assert _score(odd["dir"], name) == AUTOGRADED
 
 
 class _Fetches(HTMLParser):
@@ -293,11 +329,14 @@ def test_extra_copy_never_reaches_grading_or_stops_feedback(tmp_path):
     env = base_env(tmp_path / "exchange")
     hand_in(tmp_path, {"copier": _blank_plus_copy, "perfect": answer_all}, course_dir, env)
     code, printed = run_grade(course_dir, env)
-    assert code == 3, printed  # the copy is a skipped file
-    assert _graded(course_dir, "perfect") == AUTOGRADED
+    assert code == 3, printed  # the copy is a skipped file; no crash
+    assert _score(course_dir, "perfect") == AUTOGRADED
     assert _graded(course_dir, "copier") == 0
-    rows = {(s, f.split("/")[-1]) for s, f, who, _ in intake_rows(course_dir) if who == "copier"}
-    assert rows == {("matched", NOTEBOOK), ("skipped", "ps1_phases-Copy1.ipynb")}
+    copy = ("skipped", "ps1_phases-Copy1.ipynb", "copier", "")
+    assert _exchange_rows(course_dir) == {
+        "copier": _handed_in("copier", "matched", copy),
+        "perfect": _handed_in("perfect"),
+    }
     details = intake_details(course_dir)
     detail = next(d for (s, f), d in details.items() if f.endswith("ps1_phases-Copy1.ipynb"))
     assert "The work may be in it" in detail
@@ -356,6 +395,7 @@ def test_regrade_reaches_feedback_with_new_score_and_comment(tmp_path):
     assert "(Score: 9.0 / 13.0)" in feedback_page(course_dir, "ben")
     frame = exported(course_dir)
     assert frame.loc["amira", "raw_score"] == 12 and frame.loc["ben", "raw_score"] == AUTOGRADED
+    assert _exchange_rows(course_dir) == {"amira": _handed_in("amira"), "ben": _handed_in("ben")}
 
     code, printed = run_grade(course_dir, env, "--student", "ben", "--force")  # one student
     assert code == 0, printed
