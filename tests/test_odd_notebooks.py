@@ -359,7 +359,7 @@ def _set_hidden_test(source: Path, grade_id: str, old: str, new: str) -> None:
 
 
 def test_regrade_reaches_feedback_with_new_score_and_comment(tmp_path):
-    """After fixing a hidden test and --force, does feedback show the new score and comment?"""
+    """Do hand-given marks, then a fixed hidden test and --force, reach students' feedback?"""
     from nbgrader.api import Gradebook
 
     course_dir = copy_course(tmp_path / "course")
@@ -383,6 +383,11 @@ def test_regrade_reaches_feedback_with_new_score_and_comment(tmp_path):
         comment = gradebook.find_comment("q5-task", ASSIGNMENT, ASSIGNMENT, "amira")
         comment.manual_comment = comment_text
         gradebook.db.commit()
+    code, printed = run_grade(course_dir, env, "--no-collect")  # after grading by hand
+    assert code == 0, printed
+    assert "for 1 of 2 student(s)" in printed  # only the page that changed is written
+    page = html.unescape(feedback_page(course_dir, "amira"))
+    assert "(Score: 11.0 / 13.0)" in page and comment_text in page
 
     _set_hidden_test(source, "q2-test-values", right, wrong)  # the instructor fixes it
     nbgrader("generate_assignment", ASSIGNMENT, "--force", cwd=course_dir, env=env)

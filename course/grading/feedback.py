@@ -10,13 +10,20 @@
 * :class:`OfflineFeedbackExporter` is nbgrader's feedback exporter with the course's template
   (``templates/course_feedback``): nbgrader's feedback page without the MathJax CDN script.
   It keeps its own config section, so formgrader's HTML views are unaffected.
+* :func:`stale_pages` says whose feedback page no longer shows the gradebook: nbgrader keeps a
+  page until the submission's time changes, so a regrade or marks and comments given by hand
+  never reached students. A page is stale when the digest of what it is made from (the graded
+  notebook, every score and comment, the submission time, ``nbgrader_config.py``) differs
+  from the one recorded when it was written (``reports/.feedback-<assignment>.json``).
 
 ``autograder/nbgrader_config.py`` installs both.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +33,13 @@ from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
 from traitlets import Bool
 
-__all__ = ["TEMPLATE_BASEDIRS", "EmbedPlotlyFigures", "OfflineFeedbackExporter"]
+__all__ = [
+    "TEMPLATE_BASEDIRS",
+    "EmbedPlotlyFigures",
+    "OfflineFeedbackExporter",
+    "record_pages",
+    "stale_pages",
+]
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
@@ -111,3 +124,59 @@ class EmbedPlotlyFigures(Preprocessor):
 
 class OfflineFeedbackExporter(HTMLExporter):
     """nbgrader's feedback exporter, set in nbgrader_config.py to the offline template."""
+
+
+def _state_file(course_dir: Path, assignment: str) -> Path:
+    return course_dir / "reports" / f".feedback-{assignment}.json"
+
+
+def stale_pages(
+    course_dir: Path, assignment: str, students: list[str]
+) -> tuple[list[str], dict[str, str]]:
+    """Which of ``students`` need their feedback page written again, and the digests to record.
+
+    Returns ``(stale, digests)``; a student is stale when their page is missing or their
+    digest differs from the recorded one.
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+
+    state = _state_file(course_dir, assignment)
+    recorded = json.loads(state.read_text(encoding="utf-8")) if state.is_file() else {}
+    config = (course_dir / "nbgrader_config.py").read_bytes()
+    digests: dict[str, str] = {}
+    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gradebook:
+        for student in students:
+            digest = hashlib.sha256(config)
+            for path in sorted((course_dir / "autograded" / student / assignment).glob("*.ipynb")):
+                digest.update(path.name.encode() + path.read_bytes())
+            try:
+                submission = gradebook.find_submission(assignment, student)
+            except MissingEntry:
+                continue
+            parts = [str(submission.timestamp), str(submission.score)]
+            for notebook in submission.notebooks:
+                parts += [
+                    repr((g.name, g.auto_score, g.manual_score, g.extra_credit))
+                    for g in notebook.grades
+                ]
+                parts += [
+                    repr((c.name, c.auto_comment, c.manual_comment)) for c in notebook.comments
+                ]
+            digest.update("\n".join(parts).encode())
+            digests[student] = digest.hexdigest()
+    pages = course_dir / "feedback"
+    stale = [
+        student
+        for student, digest in digests.items()
+        if recorded.get(student) != digest
+        or not list((pages / student / assignment).glob("*.html"))
+    ]
+    return stale, digests
+
+
+def record_pages(course_dir: Path, assignment: str, digests: dict[str, str]) -> None:
+    """Record the digests of pages just written (see :func:`stale_pages`)."""
+    state = _state_file(course_dir, assignment)
+    recorded = json.loads(state.read_text(encoding="utf-8")) if state.is_file() else {}
+    recorded.update(digests)
+    state.write_text(json.dumps(recorded, indent=1, sort_keys=True), encoding="utf-8")

@@ -255,6 +255,9 @@ def resolve(
             continue
         if how:
             item.note = how
+        entry = roster.get(student) if roster is not None else None
+        if entry is not None and entry.name:
+            item.name = entry.name
         by_student.setdefault(student, []).append(item)
         plan.students.setdefault(
             student,
@@ -378,7 +381,7 @@ def _resolve_student(
         info["prefix"] = chosen.prefix or info["prefix"]
     graded = {nb: c for (s, nb), c in plan.chosen.items() if s == student}
     for item in left:
-        line("skipped", item, detail=_extra_warning(item, root, graded, release))
+        line("skipped", item, detail=_extra_warning(item, root, graded, release, student))
 
 
 def _by_content(items: list[SubmittedFile], root: Path, released: Path) -> SubmittedFile | None:
@@ -440,7 +443,7 @@ def _accept(
 
 
 def _extra_warning(
-    item: SubmittedFile, root: Path, graded: dict[str, Chosen], release: Path
+    item: SubmittedFile, root: Path, graded: dict[str, Chosen], release: Path, student: str
 ) -> str:
     """Why an extra notebook is not graded, and whether the work seems to be in it."""
     if not graded:
@@ -461,7 +464,8 @@ def _extra_warning(
         if extra > main:
             text += (
                 f". The work may be in it: check it, and if so copy it over "
-                f"submitted/<student>/<assignment>/{notebook} and run course grade --student"
+                f"submitted/{student}/{release.name}/{notebook} and run course grade "
+                f"{release.name} --no-collect --force --student {student}"
             )
     return text
 

@@ -13,9 +13,9 @@
    interrupts runaway cells; a crashed kernel or any other failure is reported for that student
    only. Submissions already graded and not changed since are skipped, so running the pipeline
    again double-counts nothing.
-5. ``nbgrader generate_feedback --force`` (hidden tests removed, see
-   :class:`course.grading.preprocessors.HideHiddenTests`; figures drawn offline, see
-   :mod:`course.grading.feedback`), so feedback always shows the gradebook as it is now,
+5. ``nbgrader generate_feedback --force`` for every page whose sources changed (hidden tests
+   removed, see :class:`course.grading.preprocessors.HideHiddenTests`; figures drawn offline,
+   see :mod:`course.grading.feedback`), so feedback always shows the gradebook as it is now,
    regrades and hand-graded marks and comments included; one student's failure falls back to
    per-student feedback. Then ``nbgrader export``, annotated with each student's status (a
    student who was not graded has an empty score, never a 0) and, for Canvas and Moodle,
@@ -504,7 +504,7 @@ def grade(
             report.results.append(StudentResult(line.student, "no submission", line.detail))
 
     if feedback:
-        _generate_feedback(course_dir, assignment, report, only_student, progress)
+        _generate_feedback(course_dir, assignment, report, only_student, force, progress)
     report.grades_csv = reports / f"{assignment}-grades.csv"
     run_nbgrader(course_dir, "export", "--to", str(report.grades_csv))
     grades = _export(course_dir, assignment, report, collected, lms_assignment, progress)
@@ -529,31 +529,47 @@ def _generate_feedback(
     assignment: str,
     report: GradeReport,
     student: str | None,
+    force: bool,
     progress: Progress,
 ) -> None:
-    """Regenerate feedback from the gradebook as it is now; one failure stops no one else.
+    """Write every feedback page that no longer shows the gradebook; one failure stops no one.
 
-    ``--force`` always: nbgrader would otherwise keep old pages after a regrade or after marks
-    and comments were given by hand. If the class-wide run fails, each student is tried alone
-    and the ones that still fail are named.
+    nbgrader keeps a page until the submission's time changes, so after a regrade, or marks
+    and comments given by hand, it showed the old score. Here every page whose sources changed
+    (:func:`course.grading.feedback.stale_pages`), or all with ``force``, is written again with
+    ``generate_feedback --force``: for the class in one run when all are stale, else student by
+    student. Students whose page still fails are named.
     """
-    progress("Generating feedback without hidden tests (nbgrader generate_feedback --force) ...")
-    args = ["generate_feedback", assignment, "--force"]
-    try:
-        run_nbgrader(course_dir, *args, *([f"--student={student}"] if student else []))
+    from course.grading.feedback import record_pages, stale_pages
+
+    graded = sorted(
+        r.student_id
+        for r in report.results
+        if r.status in {"graded", "skipped"}
+        and (course_dir / "autograded" / r.student_id / assignment).is_dir()
+    )
+    stale, digests = stale_pages(course_dir, assignment, graded)
+    if force:
+        stale = [who for who in graded if who in digests]
+    if not stale:
+        progress(f"Feedback is up to date for all {len(graded)} graded student(s)")
         return
-    except RuntimeError as error:
-        if student:
-            _feedback_failed(report, student, str(error))
+    progress(
+        f"Generating feedback without hidden tests for {len(stale)} of {len(graded)} "
+        "student(s) (nbgrader generate_feedback --force) ..."
+    )
+    args = ["generate_feedback", assignment, "--force"]
+    if len(stale) == len(graded) and student is None:
+        try:
+            run_nbgrader(course_dir, *args)
+            record_pages(course_dir, assignment, {who: digests[who] for who in stale})
             return
-        progress("  Feedback failed for the class as a whole; trying each student alone ...")
-    graded = {r.student_id for r in report.results if r.status in {"graded", "skipped"}}
-    for folder in sorted((course_dir / "autograded").glob(f"*/{assignment}")):
-        who = folder.parent.name
-        if who not in graded:
-            continue
+        except RuntimeError:
+            progress("  Feedback failed for the class as a whole; trying each student alone ...")
+    for who in stale:
         try:
             run_nbgrader(course_dir, *args, f"--student={who}")
+            record_pages(course_dir, assignment, {who: digests[who]})
         except RuntimeError as error:
             _feedback_failed(report, who, str(error))
             progress(f"  {who}: no feedback - {_last_error(str(error))}")
