@@ -179,7 +179,7 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument(
         "--force",
         action="store_true",
-        help="regrade submissions already graded (feedback is always regenerated)",
+        help="regrade submissions already graded and rewrite every feedback page",
     )
     grade.add_argument("--no-collect", action="store_true", help="grade what is in submitted/")
     grade.add_argument("--no-feedback", action="store_true", help="skip generate_feedback")
