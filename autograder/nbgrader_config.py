@@ -12,22 +12,18 @@ Environment variables let one file serve a laptop, a JupyterHub and the tests:
 
 import os
 
-from course.grading.preprocessors import (
-    ExtractAnswerRecords,
-    HideHiddenTests,
-    KeepAnswerRecords,
-)
+from course.grading.feedback import TEMPLATE_BASEDIRS, EmbedPlotlyFigures, OfflineFeedbackExporter
+from course.grading.preprocessors import ExtractAnswerRecords, HideHiddenTests, KeepAnswerRecords
+from course.grading.repair import DeduplicateCells, RestoreMissingCells
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor, ClearMetadataPreprocessor
 from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
     ClearOutput,
-    DeduplicateIds,
     Execute,
     GetGrades,
     IgnorePattern,
     LimitOutput,
-    OverwriteCells,
     OverwriteKernelspec,
     SaveAutoGrades,
 )
@@ -57,16 +53,6 @@ c.ClearHiddenTests.enforce_metadata = False
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# Widget answers travel in the notebook (widget state and the exercise cells' outputs). Keep them
-# in the metadata before nbgrader's ClearOutput, then hand them to the grading kernel.
-c.Autograde.sanitize_preprocessors = [
-    KeepAnswerRecords,
-    ClearOutput,
-    DeduplicateIds,
-    OverwriteKernelspec,
-    OverwriteCells,
-    CheckCellMetadata,
-]
 c.Autograde.autograde_preprocessors = [
     ExtractAnswerRecords,
     Execute,
@@ -78,15 +64,39 @@ c.Autograde.autograde_preprocessors = [
     CheckCellMetadata,
 ]
 
-# Feedback tells students which check failed and why, without showing hidden test code.
-c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
+# Cells a student deleted are put back from the source (the widget question's visible test, a
+# written question with its rubric); copied or split cells are graded instead of failing.
+# Widget answers travel in the notebook (widget state and the exercise cells' outputs):
+# KeepAnswerRecords keeps them in the metadata before nbgrader's ClearOutput.
+c.OverwriteCells.add_missing_cells = True
+c.Autograde.sanitize_preprocessors = [
+    KeepAnswerRecords,
+    ClearOutput,
+    DeduplicateCells,
+    OverwriteKernelspec,
+    RestoreMissingCells,
+    CheckCellMetadata,
+]
 
-# zip_collect (notebooks downloaded from a learning platform): files named
-# "<student id>_<anything>_ps1_phases.ipynb" (Canvas-style) or "<student id>_ps1_phases.ipynb".
-# Adapt this pattern to your platform's download names; see autograder/README.md.
-c.FileNameCollectorPlugin.named_regexp = (
-    r".*/(?P<student_id>[^/_]+)_(?:[^/]*_)?(?P<file_id>ps\d_[a-z]+\.ipynb)$"
-)
+# Feedback tells students which check failed and why, without showing hidden test code; it
+# shows their plotly figures and opens with no network (no MathJax or plotly.js CDN).
+c.GenerateFeedback.preprocessors = [
+    GetGrades,
+    HideHiddenTests,
+    EmbedPlotlyFigures,
+    CSSHTMLHeaderPreprocessor,
+]
+c.GenerateFeedback.exporter_class = OfflineFeedbackExporter
+c.OfflineFeedbackExporter.template_name = "course_feedback"
+c.OfflineFeedbackExporter.extra_template_basedirs = TEMPLATE_BASEDIRS
+
+# zip_collect (a learning platform's download): one collector plugin per platform, see
+# course/grading/platforms.py and autograder/README.md. `course grade --platform NAME` picks
+# one for a run; by default the layout is recognised from the download's names and records
+# (Canvas, Moodle, Blackboard, Brightspace, Gradescope, else "<student id>_..._ps1_phases.ipynb").
+c.ZipCollectApp.collector_plugin = "course.grading.platforms.AutoCollector"
+# c.PlatformCollector.roster = "roster.csv"        # platform ids and names -> usernames
+# c.PlatformCollector.timezone = "Europe/London"   # for times a platform writes without a zone
 
 # Late submissions keep their timestamp and are flagged in the gradebook and the export; the
 # course applies no automatic penalty ("zero" would give late work no points).

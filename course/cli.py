@@ -9,6 +9,12 @@ commands), so that everything it does can also be done from Python or a notebook
     course grade ASSIGNMENT   collect, autograde in parallel, feedback, export, summary
     course bundle DIR     write the student-facing tree, proven free of solutions
     course guide          write the teacher's guide (docs/teachers/); --check: is it up to date?
+
+``course grade`` exits 0 when every handed-in file was matched and every student graded; 3
+when intake skipped a file or a roster student has nothing gradable; 4 when a student could
+not be graded; 5 for both (everyone else is still graded, given feedback and exported); 1 when
+the run itself could not go on (a bad roster, an unknown assignment, nbgrader failing); 2 for
+a usage error.
 """
 
 from __future__ import annotations
@@ -75,6 +81,7 @@ def _lab_settings(args: argparse.Namespace) -> int:
 
 
 def _grade(args: argparse.Namespace) -> int:
+    from course.grading.lms_roster import LmsRosterError
     from course.grading.pipeline import grade
 
     try:
@@ -90,8 +97,13 @@ def _grade(args: argparse.Namespace) -> int:
             collect=not args.no_collect,
             feedback=not args.no_feedback,
             progress=_progress,
+            platform=args.platform,
+            roster=args.roster,
+            only_student=args.student,
+            timezone=args.timezone,
+            lms_assignment=args.lms_assignment,
         )
-    except (FileNotFoundError, ValueError, RuntimeError) as error:
+    except (FileNotFoundError, ValueError, RuntimeError, LmsRosterError) as error:
         print(f"course grade: {error}", file=sys.stderr)
         return 1
     counts = {}
@@ -101,11 +113,15 @@ def _grade(args: argparse.Namespace) -> int:
     if report.summary is not None and not report.summary.empty:
         print("\nPer question (mean score, share of students with full marks):")
         print(report.summary.to_string(index=False))
-    if report.problems:
+    intake_problems = report.intake.problems if report.intake else []
+    if report.problems or intake_problems:
         print("\nNeeds your attention:")
         for result in report.problems:
             print(f"  {result.student_id}: {result.message}")
-    return 0
+        for line in intake_problems:
+            print(f"  {line.text()}")
+        print(f"(intake report: {report.intake_txt}; exit status {report.exit_code})")
+    return report.exit_code
 
 
 def _bundle(args: argparse.Namespace) -> int:
@@ -160,14 +176,43 @@ def _parser() -> argparse.ArgumentParser:
     )
     grade.add_argument(
         "--zip",
+        action="append",
         default=None,
-        help="zip of notebooks from a learning platform "
-        "(uses nbgrader zip_collect instead of the exchange)",
+        help="a learning platform's download of the submissions (nbgrader zip_collect instead "
+        "of the exchange); repeat for several downloads; earlier ones are kept and compared",
+    )
+    grade.add_argument(
+        "--platform",
+        choices=["auto", "canvas", "moodle", "blackboard", "brightspace", "gradescope", "generic"],
+        default=None,
+        help="the download's layout (default: c.ZipCollectApp.collector_plugin in "
+        "nbgrader_config.py, which recognises it)",
+    )
+    grade.add_argument(
+        "--roster",
+        default=None,
+        help="CSV of the class: username[,platform_id,name,email], the hub roster, or "
+        "Canvas's gradebook export; lists students who handed in nothing",
+    )
+    grade.add_argument("--student", default=None, help="grade this student only")
+    grade.add_argument(
+        "--timezone",
+        default=None,
+        help="time zone of platform times written without one (e.g. Europe/London)",
+    )
+    grade.add_argument(
+        "--lms-assignment",
+        default=None,
+        help="the assignment's column in the Canvas import, e.g. 'Problem set 1 (12345)'",
     )
     grade.add_argument(
         "--workers", type=int, default=None, help="parallel graders (default: one per core)"
     )
-    grade.add_argument("--force", action="store_true", help="regrade submissions already graded")
+    grade.add_argument(
+        "--force",
+        action="store_true",
+        help="regrade submissions already graded and rewrite every feedback page",
+    )
     grade.add_argument("--no-collect", action="store_true", help="grade what is in submitted/")
     grade.add_argument("--no-feedback", action="store_true", help="skip generate_feedback")
     grade.set_defaults(handler=_grade)

@@ -37,6 +37,7 @@ pytestmark = pytest.mark.slow
 ASSIGNMENT = "ps1_phases"
 AUTOGRADED_POINTS = 9.0  # 13 points in all, 4 of them graded by hand
 
+
 def _set_test_cells(path: Path, source: str, *, delete: bool = False) -> None:
     nb = nbformat.read(path, as_version=4)
     tests = [
@@ -225,15 +226,25 @@ def test_kernel_crash_is_reported_for_that_student(course):
     ("name", "words"),
     [
         ("corrupt", "not a valid notebook"),
-        ("renamed", "ps1_phases (1).ipynb"),
         ("missing", "contains no notebook"),
     ],
 )
 def test_unreadable_or_missing_notebook_gets_a_clear_message(course, name, words):
-    """Is a damaged, renamed or missing notebook named in a message, and left ungraded?"""
+    """Is a damaged or missing notebook named in a message, and left ungraded?"""
     result = _result(course, name)
     assert result.status == "not graded"
     assert words in result.message
+
+
+def test_browser_copy_of_the_notebook_is_graded_and_said(course):
+    """Is "ps1_phases (1).ipynb" graded as ps1_phases.ipynb, the intake line saying why?"""
+    assert _result(course, "renamed").status == "graded"
+    line = next(
+        line
+        for line in course["report"].intake.lines
+        if line.student == "renamed" and line.file.endswith("ps1_phases (1).ipynb")
+    )
+    assert line.status == "matched" and "browser's copy suffix" in line.detail
 
 
 def test_code_that_deletes_its_folder_hurts_only_itself(course):

@@ -2,7 +2,14 @@
 
 * :mod:`course.grading.checks` – ``expect``, ``answer_value``, ``expect_answer`` for test cells;
 * :mod:`course.grading.preprocessors` – ``ExtractAnswerRecords`` and ``HideHiddenTests``;
-* :mod:`course.grading.pipeline` – ``grade()``, behind ``course grade ASSIGNMENT``.
+* :mod:`course.grading.pipeline` – ``grade()``, behind ``course grade ASSIGNMENT``;
+* :mod:`course.grading.collection` – its collect stage: nbgrader's collect or zip_collect, then
+  :mod:`course.grading.intake` (every file matched or reported) with the collector plugins of
+  :mod:`course.grading.platforms`, :mod:`course.grading.exchange_intake`,
+  :mod:`course.grading.lms_roster` and :mod:`course.grading.notebook_files`;
+* :mod:`course.grading.repair` – sanitize preprocessors for copied, split and deleted cells;
+* :mod:`course.grading.feedback` – figures in feedback, offline;
+* :mod:`course.grading.lms_export` – the export annotated, and Canvas and Moodle import files.
 """
 
 from __future__ import annotations
