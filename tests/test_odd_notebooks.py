@@ -243,7 +243,7 @@ def test_notebook_with_plotlyjs_twice_is_graded_without_its_outputs(odd):
     status, detail = _line(odd["dir"], "bigplot")
     assert status == "matched"
     assert re.search(
-        r"9\.\d MB is over the 5\.0 MB limit \(CourseDirectory\.max_file_size = 5000\)", detail
+        r"\d+\.\d MB is over the 5\.0 MB limit \(CourseDirectory\.max_file_size = 5000\)", detail
     )
     assert "outputs were removed, leaving" in detail
     inbound = list((Path(odd["env"]["NBGRADER_EXCHANGE"]) / "aleppo" / "inbound").glob("bigplot+*"))
@@ -364,17 +364,18 @@ def test_regrade_reaches_feedback_with_new_score_and_comment(tmp_path):
 
     course_dir = copy_course(tmp_path / "course")
     source = course_dir / "source" / ASSIGNMENT / NOTEBOOK
-    wrong, right = (
-        'expected = events["phase_id"].value_counts()',
-        ('expected = events["phase_id"].value_counts() + 1'),
+    right, wrong = (  # a bug in a hidden test: it fails every answer
+        "### BEGIN HIDDEN TESTS\n",
+        '### BEGIN HIDDEN TESTS\nexpect(False, "Some counts are wrong (a bug in this check).")\n',
     )
-    _set_hidden_test(source, "q2-test-values", wrong, right)  # a bug in a hidden test
+    _set_hidden_test(source, "q2-test-values", right, wrong)  # a bug in a hidden test
     (tmp_path / "exchange").mkdir()
     env = base_env(tmp_path / "exchange")
     hand_in(tmp_path, {"amira": answer_all, "ben": answer_all}, course_dir, env)
     code, printed = run_grade(course_dir, env)
     assert code == 0, printed
     assert "(Score: 8.0 / 13.0)" in feedback_page(course_dir, "amira")
+    assert "Some counts are wrong" in feedback_page(course_dir, "amira")
 
     comment_text = "Well argued from the July 2016 row; cite the second event too."
     with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gradebook:
@@ -389,14 +390,14 @@ def test_regrade_reaches_feedback_with_new_score_and_comment(tmp_path):
     page = html.unescape(feedback_page(course_dir, "amira"))
     assert "(Score: 11.0 / 13.0)" in page and comment_text in page
 
-    _set_hidden_test(source, "q2-test-values", right, wrong)  # the instructor fixes it
+    _set_hidden_test(source, "q2-test-values", wrong, right)  # the instructor fixes it
     nbgrader("generate_assignment", ASSIGNMENT, "--force", cwd=course_dir, env=env)
     code, printed = run_grade(course_dir, env, "--force")
     assert code == 0, printed
     page = html.unescape(feedback_page(course_dir, "amira"))
     assert "(Score: 12.0 / 13.0)" in page  # 9 autograded + 3 by hand
     assert comment_text in page
-    assert "Some phase counts are wrong" not in page
+    assert "Some counts are wrong" not in page
     assert "(Score: 9.0 / 13.0)" in feedback_page(course_dir, "ben")
     frame = exported(course_dir)
     assert frame.loc["amira", "raw_score"] == 12 and frame.loc["ben", "raw_score"] == AUTOGRADED
