@@ -82,11 +82,14 @@ def _key_lines(
         lines += [f"- **{option}**" if mark else f"- {option}" for option, mark in key.rows]
     else:
         lines += [f"**Right answer:** {key.answer}"]
-    lines += ["", f"*What the exercise says when the answer is right:* {key.explanation}", ""]
+    right = f"Correct. {key.explanation}".strip()
+    lines += ["", f"*What the exercise says when the answer is right:* {right}", ""]
     if key.hints:
         lines += ["*What it says to a wrong answer:*", ""]
         lines += [f"- *{_cell(wrong)}* → {_cell(hint)}" for wrong, hint in key.hints]
         lines.append("")
+    if key.retry:
+        lines += [f"*A second wrong try:* {key.retry}", ""]
     if key.reasons_box:
         lines += [f"*The exercise also asks:* {key.reasons_box} Students' reasons reach you in "
                   "their hand-in file; the exercise does not mark them.", ""]  # fmt: skip
