@@ -165,20 +165,27 @@ def key(exercise: Exercise) -> ExerciseKey:
         result.rows = [(option, "yes" if option in chosen else "no") for option in exercise.options]
         result.answer = "; ".join(right)
         result.hints = [
-            (option, f"does not belong: {exercise.extra_hints[option]}")
+            (option, exercise.extra_hints[option])
             for option in exercise.options
             if option in exercise.extra_hints
         ]
         result.hints += [
-            (f"{option}, left out", f"the first time: you left out {exercise.missing_kind[option]}")
+            (f"{option} (left out)", f"You left out {exercise.missing_kind[option]}.")
             for option in exercise.options
             if option in exercise.missing_kind
         ]
+        found = ["how many right options were found"]
+        if exercise.missing_kind:
+            found.append("the kind of each one left out")
+        if exercise.extra_hints:
+            found.append("the reason above for each wrong option ticked")
+        if set(exercise.options) - exercise.answers - set(exercise.extra_hints):
+            other = " other" if exercise.extra_hints else ""
+            found.append(f"how many{other} ticks are wrong")
+        listed = ", ".join(found[:-1]) + f" and {found[-1]}" if len(found) > 1 else found[0]
         result.retry = (
-            "The first wrong Check gives how many right options were found"
-            + (", the kind of each one left out" if exercise.missing_kind else "")
-            + " and how many ticks do not belong (with the reasons above); from the second "
-            "wrong Check on, it names every option left out and every option ticked wrongly."
+            f"The first wrong Check gives {listed}; from the second wrong Check on, it names "
+            "every option left out and every option ticked wrongly."
         )
     elif isinstance(exercise, MultipleChoice):
         result.rows = [
