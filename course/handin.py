@@ -54,6 +54,7 @@ __all__ = [
     "collect",
     "file_name",
     "find_notebook",
+    "first_words",
     "render",
     "session_exercises",
 ]
@@ -62,6 +63,17 @@ ANSWER_PLACEHOLDER = "YOUR ANSWER HERE"
 _STATUS = '<div role="status" aria-live="polite" class="course-handin-status">{body}</div>'
 _HEADING = re.compile(r"^#{1,4}\s+(.*\S)\s*$", re.MULTILINE)
 _EXERCISE_HEADING = re.compile(r"(?:^#{2,4}\s+|\*\*)(Exercise\s+\d+[^\n*]*)", re.MULTILINE)
+# A lesson part starts with "## Part N: Title" (CONTRIBUTING.md).
+_PART_HEADING = re.compile(r"^##\s+Part\s+(\d+)\b")
+# What opens a written question before its words: "2." or a bold label such as "**✍ Write.**".
+_NUMBER = re.compile(r"^\d+\.\s+")
+_LEADING_LABEL = re.compile(r"^\*\*[^*\n]{1,30}\*\*\s*")
+_SENTENCE_END = re.compile(r"[.?!][\"”’)]*$")
+_SMALL_WORDS = {"a", "an", "the", "of", "or", "and", "to", "in", "on", "by", "for", "with", "as"}
+#: A question's first sentence labels it in the hand-in file when it has this many words or
+#: fewer; a longer one is cut to :data:`SHORT_WORDS` words.
+FIRST_WORDS = 16
+SHORT_WORDS = 10
 _TAG = re.compile(r"<[^>]+>")
 # JupyterLab saves a notebook by writing the file in place (jupyter_server keeps a backup copy
 # aside, but a reader can still catch the file empty or half written): read it again a few
@@ -177,8 +189,36 @@ def _exercise_titles(nb: nbformat.NotebookNode | None) -> dict[str, str]:
     return titles
 
 
+def first_words(question: str) -> str:
+    """The opening of a question as plain text, to recognise it by in the hand-in file.
+
+    Its first sentence when that has :data:`FIRST_WORDS` words or fewer (at least five), else
+    its first words up to that many, cut after a word that carries meaning and ended with
+    ``…`` (and a quotation mark, when the cut falls inside a quotation). Markdown emphasis,
+    code marks, a leading number (``2.``) and a leading bold label (``**✍ Write.**``) are
+    dropped.
+    """
+    plain = _LEADING_LABEL.sub("", question.strip())
+    words = re.sub(r"[*`]", "", _NUMBER.sub("", plain, count=1)).split()
+    for count, word in enumerate(words[:FIRST_WORDS], 1):
+        if count >= 5 and _SENTENCE_END.search(word):
+            return " ".join(words[:count])
+    if len(words) <= FIRST_WORDS:
+        return " ".join(words)
+    cut = words[:SHORT_WORDS]
+    while len(cut) > 1 and cut[-1].lower().strip('"“”,;:') in _SMALL_WORDS:
+        cut.pop()
+    text = " ".join(cut).rstrip(",;:.")
+    return text + "…" + ('"' if text.count('"') % 2 else "")
+
+
 def _written(nb: nbformat.NotebookNode | None) -> list[WrittenAnswer]:
-    """Pair each question cell (tag ``written``) with the answer cell (tag ``answer``) after it."""
+    """Pair each question cell (tag ``written``) with the answer cell (tag ``answer``) after it.
+
+    Each question's ``part`` is the lesson part it stands in (``Part 2``, from the last ``##
+    Part N: Title`` heading before it; ``""`` in a lesson without parts): the summary and the
+    last questions of a lesson belong to its last part.
+    """
     found: list[WrittenAnswer] = []
     if nb is None:
         return found
@@ -187,8 +227,11 @@ def _written(nb: nbformat.NotebookNode | None) -> list[WrittenAnswer]:
         if cell.cell_type != "markdown":
             continue
         tags = set(cell.get("metadata", {}).get("tags", []))
-        if cell.source.lstrip().startswith("## "):
-            part = cell.source.strip().splitlines()[0].lstrip("# ").strip()
+        heading = _PART_HEADING.match(
+            cell.source.strip().splitlines()[0] if cell.source.strip() else ""
+        )
+        if heading:
+            part = f"Part {heading.group(1)}"
         if "written" in tags:
             if question is not None:
                 found.append(WrittenAnswer(part, question, ""))
@@ -362,7 +405,8 @@ def render(
         lines += ["This lesson has no written questions to hand in.", ""]
     for number, item in enumerate(work.written, 1):
         where = f" ({item.part})" if item.part else ""
-        lines += [f"### Question {number}{where}", "", item.question, "", "Answer:", ""]
+        label = first_words(item.question)
+        lines += [f"### Question {number}{where}: {label}", "", item.question, "", "Answer:", ""]
         lines += [_fence(item.answer) if item.answer else "(nothing written)", ""]
     if work.notes:
         lines += ["## Notes", "", *[f"- {note}" for note in work.notes], ""]

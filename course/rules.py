@@ -58,7 +58,9 @@ OWN_VOICE_WORDS: dict[str, str] = {
     r"\bdeliberate(?:ly)?\b": "a claim about intent",
     r"\bbr(?:oke|oken|eak|eaks|eaking)\b(?:\W+\w+){0,3}?\W+siege\b": "a claim that a siege ended",
     r"\bsiege\b(?:\W+\w+){0,8}?\W+(?:had been |was )?broken\b": "a claim that a siege ended",
-    r"\bfall of\b": "tells the story from the side that held the place",
+    # "the fall of eastern Aleppo", and "the fall in December 2016" or "Aleppo's fall" too
+    r"\bfall of\b|(?:\bthe|\bits|['’]s)\s+fall\b(?!\s+\d{4})": "tells the story from the side "
+    "that held the place",
     r"\bwar crimes?\b": "a legal judgement",
     r"\bcrimes? against humanity\b": "a legal judgement",
     r"\bslaughter\w*": "emotive",

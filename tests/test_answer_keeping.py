@@ -99,6 +99,22 @@ def test_a_new_kernel_restores_the_checked_answer_from_the_saved_widget_state(
     )
 
 
+def test_a_restored_wrong_answer_counts_as_the_first_wrong_check(kernel, monkeypatch):
+    """After a wrong Check, save and a restart, does the next wrong Check name the missing option?
+
+    The student saw the first hint before the restart, so the feedback moves on to names.
+    """
+    quiz = MultiSelect("k-ms-wrong", "Q", ["x", "y", "z"], ["x", "z"])
+    quiz.value = ("x",)
+    assert quiz.submit() is False and "'z'" not in quiz.feedback
+    save(kernel, quiz, outputs=False)
+    restart(monkeypatch)
+    again = MultiSelect("k-ms-wrong", "Q", ["x", "y", "z"], ["x", "z"])
+    assert again.restored and again.correct is False and again.wrong_checks == 1
+    assert again.submit() is False
+    assert "You left out 'z'." in again.feedback
+
+
 def test_the_answer_survives_a_save_that_dropped_the_widget_state(kernel, monkeypatch):
     """ipywidgets#3888: saved with no widget state, only outputs: is the answer restored?"""
     quiz = _graded_order()

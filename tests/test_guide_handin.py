@@ -45,4 +45,4 @@ def test_a_lesson_hand_in_file_reaches_the_instructor_through_the_exchange(tmp_p
     collected = course_dir / "submitted" / "ada" / "lesson01" / written.name
     assert collected.read_text(encoding="utf-8") == box.text
     assert "Student (as typed): Ada Lovelace" in box.text
-    assert "### Question 1 (Part 1: The phases, the events and the timeline)" in box.text
+    assert "### Question 1 (Part 1): Which phase has the most events in the bar chart" in box.text

@@ -100,6 +100,18 @@ def test_a_plan_that_breaks_a_rule_is_reported(plan, problem):
     assert SESSION_MINUTES == 50 and HOMEWORK_MINUTES == 60
 
 
+def test_a_plan_that_sets_an_assignment_before_lesson_00_is_finished_is_reported():
+    """Is an assignment set before lesson 00's part on handing in caught, and the fix accepted?"""
+    available = {"00_s/1": (40, "start"), "00_s/2": (10, "hand in"), "a/1": (40, "one"),
+                 "h": (60, "homework")}  # fmt: skip
+    early = (_slot("H", "homework", "00_s/1"), _slot("S1", "class", "a/1"),
+             _slot("H2", "homework", "h"), _slot("S2", "class", "00_s/2"))  # fmt: skip
+    assert any("before the first assignment" in p for p in plan_problems(early, available))
+    fixed = (_slot("H", "homework", "00_s/1"), _slot("S1", "class", "00_s/2", "a/1"),
+             _slot("H2", "homework", "h"))  # fmt: skip
+    assert plan_problems(fixed, available) == []
+
+
 # Assignment keys -------------------------------------------------------------------------------
 
 

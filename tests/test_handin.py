@@ -12,6 +12,8 @@ import pytest
 from course import handin, records
 from course.lessons import l01_phases as l01
 from course.lessons import l03_sources as l03
+from tests import lesson_load
+from tests.conftest import REPO
 
 
 def _lesson(
@@ -58,7 +60,7 @@ def test_collect_takes_session_answers_reasons_and_written_answers(tmp_path):
     assert "The lead says the stalemate ended in July 2016 (wp_battle)." in text
     assert "Checked 1 time; the last Check said: Correct." in text
     assert "Because events do not stop at borders." in text
-    assert "### Question 2 (Part 2: Turning points)" in text
+    assert "### Question 2 (Part 2): Which end date would you give?" in text
     assert "(nothing written)" in text  # question 2 kept its placeholder
     assert handin.ANSWER_PLACEHOLDER not in text
 
@@ -244,3 +246,66 @@ def test_a_notebook_that_stays_broken_is_named_in_a_note(tmp_path, monkeypatch):
     work = handin.collect("01_phases", notebook=path, live=[])
     assert work.written == []
     assert "01_phases.ipynb could not be read" in work.notes[0] and "Save it" in work.notes[0]
+
+
+# The written questions' labels, in every lesson ----------------------------------------------
+
+LESSONS = ["01_phases", "02_combatants", "03_sources_and_evidence", "04_media_framing",
+           "05_aleppo_2016_and_2024"]  # fmt: skip
+_LABEL = re.compile(r"^### Question (\d+)(?: \((Part \d+)\))?: (.+)$", re.MULTILINE)
+
+
+def _plain(markdown: str) -> str:
+    return " ".join(re.sub(r"[*`]", "", markdown).split())
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_each_written_question_is_labelled_by_its_part_and_its_own_first_words(name):
+    """Does the hand-in file label each question by the part it stands in and its own words?
+
+    A teacher must recognise the question from its heading alone: the part is the one the
+    timing rule's own parser (tests/lesson_load.py) puts the question's cell in, never a
+    "Summary" or "Check your understanding" heading; the words are the question's own opening,
+    different for every question of the lesson; and a question the notebook numbers keeps its
+    number.
+    """
+    path = REPO / "notebooks" / f"{name}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    part_of = {i: part.number for part in lesson_load.parts(path) for i in part.cells}
+    questions = [(i, c.source) for i, c in enumerate(nb.cells) if "written" in lesson_load.tags(c)]
+    text = handin.render(handin.collect(name, notebook=path, live=[]), "A")
+    labels = _LABEL.findall(text)
+    assert len(labels) == len(questions)
+    for (number, part, words), (index, question) in zip(labels, questions, strict=True):
+        assert part == f"Part {part_of[index]}", words
+        opening = words.rstrip('"').removesuffix("…")
+        body = _plain(re.sub(r"^(\d+\.\s+|\*\*[^*]+\*\*\s*)", "", question.strip()))
+        assert len(opening.split()) >= 4 and body.startswith(_plain(opening)), (words, body)
+        own_number = re.match(r"\s*(\d+)\.\s", question)
+        if own_number:
+            assert number == own_number.group(1)
+    assert len({words for _, _, words in labels}) == len(labels)
+
+
+@pytest.mark.parametrize(
+    ("question", "label"),
+    [
+        ("2. Which end date would you give?", "Which end date would you give?"),
+        ("**✍ Write.** Why is a paraphrase of Turkish officials or of a YPG commander no evidence "
+         "of the words they used?", "Why is a paraphrase of Turkish officials…"),
+        ('1. The lead speaks of rebel *"counteroffensives in September and October"*, while its '
+         "2016 section dates the rebels' first counter-attack to late July.",
+         'The lead speaks of rebel "counteroffensives in September and October"…'),
+        ("4. What does *semi-allied* leave open? Which events show it?",
+         "What does semi-allied leave open?"),
+        ("Apply the rule. Count `wp_battle`'s verbs by side, and compare them with the verbs it "
+         "uses for the others.",
+         "Apply the rule. Count wp_battle's verbs by side, and compare…"),
+        ('The AP writes that Aleppo "has not been attacked by opposition forces since they were '
+         'ousted from eastern neighbourhoods in 2016".',
+         'The AP writes that Aleppo "has not been attacked…"'),
+    ],
+)  # fmt: skip
+def test_first_words_are_plain_and_cut_where_a_reader_can_follow(question, label):
+    """Is a label the first sentence, or its first words cut after a word that means something?"""
+    assert handin.first_words(question) == label

@@ -77,6 +77,29 @@ def test_exercise_cells_are_tagged(path):
         assert calls == tagged, f"{path.stem} cell {index}: {cell.source[:80]!r}"
 
 
+#: The sections that close a lesson after its last part (they count in that part's time).
+CLOSING_SECTIONS = {"Summary", "Check your understanding", "Hand in your work"}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_section_of_a_lesson_is_a_part_or_a_closing_section(path):
+    """Is every `## ` heading a part or a closing section, never a stray numbered section?
+
+    A leftover "## 4. Handing in graded work" after Part 3 of lesson 00 repeated, differently,
+    what Part 3 says; a heading that is not a part also escapes the parts' stated times.
+    """
+    nb = nbformat.read(path, as_version=4)
+    headings = [
+        line[3:].strip()
+        for cell in nb.cells
+        if cell.cell_type == "markdown"
+        for line in cell.source.splitlines()
+        if line.startswith("## ")
+    ]
+    strays = [h for h in headings if not h.startswith("Part ") and h not in CLOSING_SECTIONS]
+    assert strays == []
+
+
 def test_the_rule_can_fail(tmp_path):
     """Does a part that states too little time for its content fail the rule?"""
     nb = nbformat.v4.new_notebook()

@@ -1,4 +1,4 @@
-"""What lessons 01–05 say: exact quotations, the course's own neutral voice, and work that reaches
+"""What lessons 00–05 say: exact quotations, the course's own neutral voice, and work that reaches
 the teacher.
 
 These tests read the notebooks' markdown and hold every lesson to one standard. Every quotation
@@ -27,7 +27,9 @@ LESSONS = [
     "04_media_framing",
     "05_aleppo_2016_and_2024",
 ]
-PATHS = {name: REPO / "notebooks" / f"{name}.ipynb" for name in LESSONS}
+#: Lessons whose words are checked: 00 too, which has no written questions or hand-in box.
+TEXTS = ["00_start_here", *LESSONS]
+PATHS = {name: REPO / "notebooks" / f"{name}.ipynb" for name in TEXTS}
 
 _CODE = re.compile(r"`[^`]*`")
 # A quotation set in italics may hold quotation marks of its own (a quote within a quote).
@@ -91,7 +93,7 @@ def corpus() -> str:
     return _documents()
 
 
-@pytest.mark.parametrize("name", LESSONS)
+@pytest.mark.parametrize("name", TEXTS)
 def test_every_quotation_in_the_lesson_is_word_for_word_in_a_document(name, corpus):
     """Is every passage the lesson puts in quotation marks found, as written, in a document?
 
@@ -149,7 +151,7 @@ def loaded_in_own_voice(markdown: str) -> list[str]:
     return hits
 
 
-@pytest.mark.parametrize("name", LESSONS)
+@pytest.mark.parametrize("name", TEXTS)
 def test_the_course_never_uses_a_loaded_word_in_its_own_voice(name):
     """Outside quotations and code names, does the lesson avoid every loaded word?"""
     hits = [
@@ -168,6 +170,9 @@ def test_the_course_never_uses_a_loaded_word_in_its_own_voice(name):
         ('The AP writes "reclaim control" and Wikipedia `recapture`.', 0),
         ('*"some media are celebrating the "liberation" of Aleppo"*', 0),
         ("Both camps accused the other of war crimes.", 1),
+        ("Either earns full marks: July 2016, or the fall in December 2016.", 1),
+        ("Aleppo's fall, and words such as 'massacre' and 'liberation'.", 3),
+        ('Words such as "massacre" and "liberation".', 0),
     ],
 )
 def test_a_loaded_word_in_the_course_s_voice_is_caught(markdown, flagged):

@@ -24,6 +24,8 @@ def words():
         ("The AP says the rebels were ousted in 2016.", []),
         ("The rebels were ousted in 2016.", ["ousted"]),
         ("Fall of eastern Aleppo and evacuation", ["Fall of"]),
+        ("One may argue for July 2016 or for the fall in December 2016.", ["the fall"]),
+        ("In the autumn, the army advanced; rain began to fall in November.", []),
         ("A rebel counter-offensive briefly broke the siege.", ["broke the siege"]),
         ("Rebels announced that the siege had been broken.", []),
         ("The army indiscriminately shelled the east.", ["indiscriminately"]),

@@ -232,6 +232,106 @@ def test_partly_right_classification_names_the_sentences_to_revisit():
     assert "1 of 2 right" in quiz.feedback and "sentence 1" in quiz.feedback
 
 
+# What a wrong answer's feedback names: a hint first, the items themselves from the second try
+
+
+def _four_backers(**hints):
+    return MultiSelect(
+        "ms-names",
+        "Which backed the government?",
+        ["Russia", "Iran", "Qatar", "Hezbollah", "Turkey"],
+        ["Russia", "Iran", "Hezbollah"],
+        **hints,
+    )
+
+
+def test_a_first_wrong_tick_gives_counts_and_the_second_names_what_is_missing_and_extra():
+    """Does the first wrong Check give counts only, and the second name each option?"""
+    quiz = _four_backers()
+    quiz.value = ("Russia", "Qatar")
+    assert quiz.submit() is False
+    first = quiz.feedback
+    assert "You found 1 of 3." in first and "1 of your choices does not belong." in first
+    assert not any(name in first for name in ["Iran", "Hezbollah", "Qatar"])
+    assert quiz.submit() is False
+    assert "'Qatar' does not belong." in quiz.feedback
+    assert "You left out 'Iran' and 'Hezbollah'." in quiz.feedback
+
+
+def test_missing_kinds_are_named_first_and_the_option_itself_after():
+    """With missing_kind, does the first try name the kind (counted) and the second the option?"""
+    quiz = _four_backers(
+        missing_kind={"Iran": "a state", "Russia": "a state", "Hezbollah": "an armed group"},
+        extra_hints={"Turkey": "it backed rebel forces."},
+    )
+    quiz.value = ("Hezbollah", "Turkey")
+    assert quiz.submit() is False
+    assert "You left out a state (2 of them)." in quiz.feedback
+    assert "'Turkey' does not belong: it backed rebel forces." in quiz.feedback  # at once
+    assert "Russia" not in quiz.feedback and "Iran" not in quiz.feedback
+    assert quiz.submit() is False
+    assert "You left out 'Russia': a state." in quiz.feedback
+    assert "You left out 'Iran': a state." in quiz.feedback
+
+
+def test_hints_for_options_that_cannot_be_missed_or_extra_are_refused():
+    """Is a kind for a wrong option, or a reason for a right one, refused at creation?"""
+    with pytest.raises(ValueError, match="Qatar"):
+        _four_backers(missing_kind={"Qatar": "a state"})
+    with pytest.raises(ValueError, match="Russia"):
+        _four_backers(extra_hints={"Russia": "no"})
+
+
+def test_an_ordering_names_the_first_item_out_of_place_from_the_second_try():
+    """Does the first wrong order give a count, and the second the first item out of place?"""
+    quiz = Ordering("or-names", "Order", ["2012", "2013", "2014", "2016"])
+    quiz.value = ("2012", "2014", "2013", "2016")
+    assert quiz.submit() is False
+    assert "2 of 4 are in the right place." in quiz.feedback and "'2014'" not in quiz.feedback
+    assert quiz.submit() is False
+    assert "Place 1 is right." in quiz.feedback
+    assert "The first one out of place is '2014', now in place 2" in quiz.feedback
+
+
+def test_an_ordering_upside_down_is_told_so():
+    """Is the right order reversed (latest first) recognised as such?"""
+    quiz = Ordering("or-rev", "Order", ["2012", "2014", "2016"])
+    quiz.value = ("2016", "2014", "2012")
+    assert quiz.submit() is False
+    assert "upside down" in quiz.feedback
+
+
+def test_a_right_check_between_two_wrong_ones_does_not_reset_the_count():
+    """Is it the number of wrong Checks, not of Checks, that lets the feedback name items?"""
+    quiz = _four_backers()
+    quiz.value = ("Russia", "Iran", "Hezbollah")
+    assert quiz.submit() is True
+    quiz.value = ("Russia", "Iran")
+    assert quiz.submit() is False
+    assert "Hezbollah" not in quiz.feedback  # the first wrong Check: a hint
+    assert quiz.submit() is False
+    assert "You left out 'Hezbollah'." in quiz.feedback
+
+
+@pytest.mark.parametrize(
+    "factory",
+    [
+        lambda: MultiSelect("g-ms", "Q", ["a", "b", "c"], graded=True),
+        lambda: Ordering("g-or", "Q", ["a", "b", "c"], graded=True),
+    ],
+    ids=["multi", "order"],
+)
+def test_a_graded_exercise_names_nothing_however_often_it_is_checked(factory):
+    """In an assignment, do repeated Checks only record, never judge or name an item?"""
+    quiz = factory()
+    quiz.value = ("b",) if isinstance(quiz, MultiSelect) else ("c", "b", "a")
+    for _ in range(3):
+        assert quiz.submit() is None
+        assert quiz.feedback.startswith("Answer recorded.")
+        assert "'" not in quiz.feedback and "place" not in quiz.feedback
+    assert quiz.wrong_checks == 0 and quiz.correct is None
+
+
 def test_typed_number_with_thousands_separators_is_read():
     """Is '3 000' or '3,000,000'-style grouping typed in the box read as a number?"""
     quiz = _numeric()

@@ -45,7 +45,8 @@ class ExerciseKey:
 
     ``rows`` are (item, right answer) pairs for per-item exercises, or the options with a
     mark for choice exercises; ``answer`` is the right answer in words; ``hints`` maps a wrong
-    answer to the feedback the exercise gives for it.
+    answer to the feedback the exercise gives for it; ``retry`` says what the feedback names
+    from the second wrong Check on, where that differs from the first.
     """
 
     exercise_id: str
@@ -56,6 +57,7 @@ class ExerciseKey:
     rows: list[tuple[str, str]] = field(default_factory=list)
     hints: list[tuple[str, str]] = field(default_factory=list)
     reasons_box: str = ""
+    retry: str = ""
 
     @property
     def kind_label(self) -> str:
@@ -150,6 +152,11 @@ def key(exercise: Exercise) -> ExerciseKey:
     if isinstance(exercise, Ordering):
         result.rows = [(str(n), item) for n, item in enumerate(exercise.items, 1)]
         result.answer = "the order in the table below, earliest first"
+        result.retry = (
+            "The first wrong Check gives how many items are in the right place (or says that "
+            "the order is upside down); from the second wrong Check on, it also names the first "
+            "item out of place."
+        )
     elif isinstance(exercise, SentenceClassifier | Matching):
         result.rows = list(zip(exercise.items, exercise.answers, strict=True))
         result.answer = "the right-hand column of the table below"
@@ -157,8 +164,29 @@ def key(exercise: Exercise) -> ExerciseKey:
         chosen = set(right)
         result.rows = [(option, "yes" if option in chosen else "no") for option in exercise.options]
         result.answer = "; ".join(right)
-        hints = getattr(exercise, "extra_hints", {})
-        result.hints = [(option, hints[option]) for option in exercise.options if option in hints]
+        result.hints = [
+            (option, exercise.extra_hints[option])
+            for option in exercise.options
+            if option in exercise.extra_hints
+        ]
+        result.hints += [
+            (f"{option} (left out)", f"You left out {exercise.missing_kind[option]}.")
+            for option in exercise.options
+            if option in exercise.missing_kind
+        ]
+        found = ["how many right options were found"]
+        if exercise.missing_kind:
+            found.append("the kind of each one left out")
+        if exercise.extra_hints:
+            found.append("the reason above for each wrong option ticked")
+        if set(exercise.options) - exercise.answers - set(exercise.extra_hints):
+            other = " other" if exercise.extra_hints else ""
+            found.append(f"how many{other} ticks are wrong")
+        listed = ", ".join(found[:-1]) + f" and {found[-1]}" if len(found) > 1 else found[0]
+        result.retry = (
+            f"The first wrong Check gives {listed}; from the second wrong Check on, it names "
+            "every option left out and every option ticked wrongly."
+        )
     elif isinstance(exercise, MultipleChoice):
         result.rows = [
             (option, "right" if option == exercise.answer else "") for option in exercise.options

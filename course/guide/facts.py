@@ -57,6 +57,16 @@ def _claimed_total() -> str:
     return str(len(l04_voices.claimed_statements()))
 
 
+def _undated() -> list[str]:
+    documents = data.documents()
+    return list(documents.loc[documents["published"].isna(), "doc_id"])
+
+
+def _code_list(names: list[str]) -> str:
+    quoted = [f"`{name}`" for name in names]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+
+
 #: Placeholder name → function of its arguments that returns the text to put in its place.
 FACTS: dict[str, Callable[..., str]] = {
     "count": lambda term, doc: str(int(_count_row(term, doc)["count"])),
@@ -66,6 +76,8 @@ FACTS: dict[str, Callable[..., str]] = {
     "most_events_phase": _most_events_phase,
     "claimed": _claimed,
     "claimed_total": _claimed_total,
+    "undated_count": lambda: str(len(_undated())),
+    "undated_docs": lambda: _code_list(_undated()),
 }
 
 

@@ -9,7 +9,8 @@ The conventions read here are the lessons' own (see ``CONTRIBUTING.md``):
 * a part starts with a markdown cell ``## Part N: Title`` that states ``**Time:** about M
   minutes``; everything before the first part belongs to part 1, and a notebook without part
   headings is one part whose time is the opening's ``**Estimated time:** M minutes``;
-* exercise cells are code cells tagged ``exercise``;
+* exercise cells are code cells tagged ``exercise``; a lesson whose students hand in their
+  answers has a code cell that calls ``handin.button(…)``;
 * written questions are markdown cells tagged ``written``; a notebook whose *Check your
   understanding* section is an untagged numbered list (``00_start_here``) has one question per
   item of that list.
@@ -94,6 +95,7 @@ class Lesson:
     objectives: str
     stated_total: int | None
     parts: list[Part]
+    hands_in: bool = False  # does the lesson offer a hand-in box (``handin.button``)?
 
     @property
     def exercises(self) -> list[ExerciseCell]:
@@ -174,6 +176,7 @@ def read_lesson(path: Path) -> Lesson:
     title = _TITLE.search(opening)
     total = _LESSON_TIME.search(opening)
     stated_total = int(total.group(1)) if total else None
+    hands_in = any(c.cell_type == "code" and "handin.button(" in c.source for c in nb.cells)
     parts: list[Part] = [Part(1, "The whole lesson", stated_total)]
     seen_part = False
     heading = ""
@@ -214,4 +217,5 @@ def read_lesson(path: Path) -> Lesson:
         objectives=_objectives(opening),
         stated_total=stated_total,
         parts=parts,
+        hands_in=hands_in,
     )

@@ -63,7 +63,13 @@ def _answer_lines(answer: Answer | None, missing: str) -> list[str]:
 
 
 def _key_lines(
-    heading: str, number: int, key: keys_.ExerciseKey, reasons: Answer | None, notes: str
+    heading: str,
+    number: int,
+    key: keys_.ExerciseKey,
+    reasons: Answer | None,
+    notes: str,
+    *,
+    hands_in: bool = True,
 ) -> list[str]:
     title = heading or f"Exercise {number}"
     lines = [f"#### {title}", "", f"`{key.exercise_id}`, {key.kind_label}.", ""]
@@ -82,14 +88,23 @@ def _key_lines(
         lines += [f"- **{option}**" if mark else f"- {option}" for option, mark in key.rows]
     else:
         lines += [f"**Right answer:** {key.answer}"]
-    lines += ["", f"*What the exercise says when the answer is right:* {key.explanation}", ""]
+    right = f"Correct. {key.explanation}".strip()
+    lines += ["", f"*What the exercise says when the answer is right:* {right}", ""]
     if key.hints:
         lines += ["*What it says to a wrong answer:*", ""]
         lines += [f"- *{_cell(wrong)}* → {_cell(hint)}" for wrong, hint in key.hints]
         lines.append("")
+    if key.retry:
+        lines += [f"*Wrong tries:* {key.retry}", ""]
     if key.reasons_box:
-        lines += [f"*The exercise also asks:* {key.reasons_box} Students' reasons reach you in "
-                  "their hand-in file; the exercise does not mark them.", ""]  # fmt: skip
+        reach = (
+            "Students' reasons reach you in their hand-in file"
+            if hands_in
+            else "This lesson has no hand-in box, so students' reasons stay in their notebooks: "
+            "read them over a shoulder or ask for a few aloud"
+        )
+        lines += [f"*The exercise also asks:* {key.reasons_box} {reach}; the exercise does not "
+                  "mark them.", ""]  # fmt: skip
         lines += _answer_lines(reasons, f"add `reasons: {key.exercise_id}` to {notes}")
         lines.append("")
     return lines
@@ -156,7 +171,9 @@ def lesson_page(
                 key = keys[cell.source]
                 reasons = notes.reasons.get(key.exercise_id)
                 number = lesson.exercises.index(cell) + 1
-                lines += _key_lines(cell.heading, number, key, reasons, notes_path)
+                lines += _key_lines(
+                    cell.heading, number, key, reasons, notes_path, hands_in=lesson.hands_in
+                )
         if part.questions:
             lines += ["### Written questions: model answers", ""]
             for question in part.questions:

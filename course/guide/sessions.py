@@ -10,7 +10,8 @@ plan's totals follow the lessons. :func:`plan_problems` holds every plan to its 
 * a class session fits :data:`SESSION_MINUTES`, and homework between two sessions stays within
   :data:`HOMEWORK_MINUTES`;
 * the parts of a lesson that are taken (in class or as homework) come in their order, and
-  lesson ``00_start_here`` comes first.
+  lesson ``00_start_here`` comes first, all of it before the first graded assignment (its last
+  part says how to hand one in).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ __all__ = [
 SESSION_MINUTES = 50
 #: The most homework a plan sets between two sessions.
 HOMEWORK_MINUTES = 60
+#: How a plan names a lesson that is not split into parts.
+WHOLE_LESSON = "the whole lesson"
 
 
 @dataclass(frozen=True)
@@ -56,19 +59,24 @@ _OPTIONAL_TWO = (
     "ps1_phases", "ps2_sources", "ps3_framing",
 )  # fmt: skip
 
-#: The plans, by number of class sessions.
+_START = ("00_start_here/1", "00_start_here/2")  # running cells, the sources, every control
+
+#: The plans, by number of class sessions. Lesson 00's first two parts (running a notebook, the
+#: exercises) are homework before the first session; its third (keeping answers, handing in) is
+#: taken in class, in the first session with ten minutes to spare before the first graded
+#: assignment, so that the teacher can show the class its own way of handing in.
 PLANS: dict[int, tuple[Slot, ...]] = {
     2: _plan(
-        ("Before session 1", "homework", ("00_start_here/1",)),
-        ("Session 1", "class", ("03_sources_and_evidence/1",)),
+        ("Before session 1", "homework", _START),
+        ("Session 1", "class", ("00_start_here/3", "03_sources_and_evidence/1")),
         ("Between sessions 1 and 2", "homework", ("04_media_framing/1",)),
         ("Session 2", "class", ("04_media_framing/2",)),
         ("Optional", "optional", _OPTIONAL_TWO),
     ),
     4: _plan(
-        ("Before session 1", "homework", ("00_start_here/1",)),
+        ("Before session 1", "homework", _START),
         ("Session 1", "class", ("01_phases/1",)),
-        ("Session 2", "class", ("03_sources_and_evidence/1",)),
+        ("Session 2", "class", ("00_start_here/3", "03_sources_and_evidence/1")),
         ("Between sessions 2 and 3", "homework", ("04_media_framing/1",)),
         ("Session 3", "class", ("04_media_framing/2",)),
         ("Between sessions 3 and 4", "homework", ("ps3_framing",)),
@@ -91,11 +99,11 @@ PLANS: dict[int, tuple[Slot, ...]] = {
         ),  # fmt: skip
     ),
     6: _plan(
-        ("Before session 1", "homework", ("00_start_here/1",)),
+        ("Before session 1", "homework", _START),
         ("Session 1", "class", ("01_phases/1",)),
         ("Session 2", "class", ("01_phases/2",)),
-        ("Between sessions 2 and 3", "homework", ("ps1_phases",)),
-        ("Session 3", "class", ("03_sources_and_evidence/1",)),
+        ("Session 3", "class", ("00_start_here/3", "03_sources_and_evidence/1")),
+        ("Between sessions 3 and 4", "homework", ("ps1_phases",)),
         ("Session 4", "class", ("03_sources_and_evidence/2",)),
         ("Between sessions 4 and 5", "homework", ("04_media_framing/1",)),
         ("Session 5", "class", ("04_media_framing/2",)),
@@ -127,7 +135,7 @@ def minutes(lessons: list[Lesson], assignments: list[Assignment]) -> dict[str, t
     found: dict[str, tuple[int, str]] = {}
     for lesson in lessons:
         for part in lesson.parts:
-            title = part.title if len(lesson.parts) > 1 else "the whole lesson"
+            title = part.title if len(lesson.parts) > 1 else WHOLE_LESSON
             found[f"{lesson.stem}/{part.number}"] = (part.stated_minutes or 0, title)
     for assignment in assignments:
         found[assignment.name] = (assignment.stated_minutes or 0, assignment.title)
@@ -156,6 +164,11 @@ def plan_problems(plan: tuple[Slot, ...], available: dict[str, tuple[int, str]])
     taken = [item for slot in plan if slot.kind != "optional" for item in slot.items if "/" in item]
     if taken and not taken[0].startswith("00_"):
         problems.append("lesson 00_start_here should come first")
+    in_order = [item for slot in plan if slot.kind != "optional" for item in slot.items]
+    graded = [n for n, item in enumerate(in_order) if "/" not in item]
+    late = [item for item in in_order[graded[0] :] if item.startswith("00_")] if graded else []
+    if late:
+        problems.append(f"{late} (how to hand in) should come before the first assignment")
     last: dict[str, int] = {}
     for item in taken:
         lesson, part = item.split("/")
@@ -181,11 +194,8 @@ def plan_markdown(sessions: int, available: dict[str, tuple[int, str]]) -> str:
     for slot in plan:
         for item in slot.items:
             stated, title = available[item]
-            name = (
-                f"`{item.split('/')[0]}` part {item.split('/')[1]}" if "/" in item else f"`{item}`"
-            )
-            if item.startswith("00_"):
-                name = f"`{item.split('/')[0]}`"
+            lesson, _, part = item.partition("/")
+            name = f"`{lesson}` part {part}" if part and title != WHOLE_LESSON else f"`{lesson}`"
             kind = {"homework": " (homework)", "optional": " (optional)"}.get(slot.kind, "")
             kind = "" if slot.kind in slot.label.lower() else kind
             lines.append(f"| {slot.label}{kind} | {name}: {title} | {stated} |")

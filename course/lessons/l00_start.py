@@ -55,6 +55,9 @@ def practice_publishers() -> MultiSelect:
         "Tab to each box and press Space to tick or untick it.",
         list(documents["title"]),
         list(wikipedia),
+        explanation="The 'publisher' column gives Wikipedia for "
+        + " and ".join(f"'{title}'" for title in wikipedia)
+        + ".",
     )
 
 
@@ -66,13 +69,15 @@ def practice_kinds() -> Matching:
         "Practice: choose the kind of each document from the list under its title. "
         "Tab to a list and press Space or Enter to open it.",
         dict(zip(documents["title"], documents["kind"], strict=True)),
+        explanation="Each document's kind is in the 'kind' column of the table above.",
     )
 
 
 def practice_number() -> NumericAnswer:
     """How many documents give no publication date (documents.published is empty)?"""
     documents = data.documents()
-    undated = int(documents["published"].isna().sum())
+    missing = documents["published"].isna()
+    undated = int(missing.sum())
     return NumericAnswer(
         "00-practice-undated",
         "Practice: how many of the five documents give no publication date? "
@@ -81,6 +86,9 @@ def practice_number() -> NumericAnswer:
         unit="documents",
         too_low="Count the NaT entries in the 'published' column.",
         too_high="Count the NaT entries in the 'published' column.",
+        explanation="The 'published' column is empty (NaT) for "
+        + ", ".join(documents.loc[missing, "doc_id"])
+        + ": the documents themselves give no date.",
     )
 
 

@@ -23,7 +23,7 @@ import pandas as pd
 
 from course import data, media
 from course.lessons import l04_voices
-from course.lessons._scrutiny import HintedMultiSelect, Item, items_frame
+from course.lessons._scrutiny import Item, items_frame
 from course.lessons.l04_rewrite import (
     SAME_SPEAKER,
     most_neutral_wording,
@@ -414,7 +414,7 @@ _UNHEARD_NOTES = {
 }
 
 
-def unheard_parties() -> HintedMultiSelect:
+def unheard_parties() -> MultiSelect:
     """Which parties do the documents never quote in their own words?
 
     Answers: the parties of :data:`OBJECTIVE_PARTIES` none of whose voices in
@@ -433,7 +433,7 @@ def unheard_parties() -> HintedMultiSelect:
         label: "a party whose statements the documents report only in the reporter's words"
         for label in answers
     }
-    return HintedMultiSelect(
+    return MultiSelect(
         "04-unheard",
         "Which of these parties do the five documents never quote in their own words: not "
         "even one word of theirs inside quotation marks? (Use the table of voices.)",

@@ -11,9 +11,9 @@ import re
 
 from course import data, media
 from course.lessons import l04_voices
-from course.lessons._scrutiny import HintedMultiSelect, Item
+from course.lessons._scrutiny import Item
 from course.lessons.l04_voices import REPORTING_VERBS, checked, loaded_in
-from course.widgets import MultipleChoice, SentenceClassifier
+from course.widgets import MultipleChoice, MultiSelect, SentenceClassifier
 
 __all__ = [
     "ATTRIBUTED",
@@ -54,7 +54,7 @@ def framing_of(doc_id: str, passage: str) -> str:
     return NEUTRAL
 
 
-def whose_statements_are_claimed() -> HintedMultiSelect:
+def whose_statements_are_claimed() -> MultiSelect:
     """Whose statements does Wikipedia's battle article introduce with "claimed"?
 
     Answers: the groups of ``l04_voices.CLAIM_GROUPS`` found before "claimed" in the article's
@@ -74,7 +74,7 @@ def whose_statements_are_claimed() -> HintedMultiSelect:
         group: "a group whose statement Wikipedia introduces with 'claimed'" for group in answers
     }
     counts = claimed["group"].value_counts()
-    return HintedMultiSelect(
+    return MultiSelect(
         "04-claimed",
         f"Wikipedia's battle article uses 'claimed' {len(claimed)} times to introduce what "
         "someone said. Whose statements get the word? Tick every one.",

@@ -14,8 +14,15 @@ from collections.abc import Callable
 import pandas as pd
 
 from course import data, media, text
-from course.lessons._scrutiny import HintedMultiSelect, Item, items_frame
-from course.widgets import Exercise, MultipleChoice, NumericAnswer, Ordering, SentenceClassifier
+from course.lessons._scrutiny import Item, items_frame
+from course.widgets import (
+    Exercise,
+    MultipleChoice,
+    MultiSelect,
+    NumericAnswer,
+    Ordering,
+    SentenceClassifier,
+)
 
 __all__ = [
     "EXERCISES",
@@ -192,7 +199,7 @@ def _quoted_list(names: str) -> str:
     return ", ".join(f"'{name}'" for name in names.split(", ") if name) or "other words"
 
 
-def named_in_both() -> HintedMultiSelect:
+def named_in_both() -> MultiSelect:
     """Which of the main actors do the documents name, by the same name, in both conflicts?
 
     Options are the names of ``PRESENCE_ACTORS``. An actor is an answer when its ``conflicts``
@@ -219,7 +226,7 @@ def named_in_both() -> HintedMultiSelect:
     for row in one.itertuples():
         where = "2024" if row.conflicts == "2024" else "2012–2016"
         extra[row.name] = f"the documents name it only in {where} (conflicts = {row.conflicts})."
-    return HintedMultiSelect(
+    return MultiSelect(
         "05-named-in-both",
         "Tick every actor that the documents name, by the same name, both in 2012–2016 and "
         "in the AP's report of the 2024 offensive.",
@@ -513,7 +520,7 @@ WORDS_FOR_2016 = [
 ]
 
 
-def ap_words_for_2016() -> HintedMultiSelect:
+def ap_words_for_2016() -> MultiSelect:
     """Which words of the AP's sentences about 2016 does the framing lexicon mark as loaded?
 
     Options are :data:`WORDS_FOR_2016`, each checked to occur in :func:`memory_of_2016`. The
@@ -546,7 +553,7 @@ def ap_words_for_2016() -> HintedMultiSelect:
     for word in answers:
         row = media.labels_in(word, lexicon).iloc[0]
         notes.append(f"'{word}' ({row['term']}: {row['connotation']})")
-    return HintedMultiSelect(
+    return MultiSelect(
         "05-ap-words-2016",
         "In its sentences about 2016, which of these words does the AP use that the framing "
         "lexicon marks as loaded (legitimising, delegitimising or emotive)?",

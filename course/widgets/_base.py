@@ -9,6 +9,10 @@ trait. Code drives an exercise exactly as a click does::
     quiz.correct           # True / False
     quiz.record()          # the answer record, a JSON-able dict
 
+The first wrong Check gives a hint, so that an exercise stays an exercise; from the second
+wrong Check on (:attr:`Exercise.wrong_checks`), an exercise may name what is wrong: the option
+left out, the item out of place. A graded exercise never judges, so it never names anything.
+
 Feedback is text first ("Correct." / "Not yet."), never colour alone, and sits in one
 persistent ``role="status"`` region (:class:`~course.widgets._live.LiveRegion`) that screen
 readers announce. Every control is a standard ipywidgets input whose accessible name includes
@@ -69,6 +73,12 @@ class Exercise(widgets.VBox):
         None, allow_none=True, help="Whether the last checked answer was right; None before."
     )
     attempts = traitlets.Int(0, help="How many times the learner has pressed Check.")
+    wrong_checks = traitlets.Int(
+        0,
+        help="How many Checks found the answer wrong (a wrong answer restored from the notebook "
+        "counts as one). The first wrong Check gives a hint; from the second on, an exercise's "
+        "feedback may name what is wrong (see _naming).",
+    )
     feedback = traitlets.Unicode("", help="The feedback text shown after the last check.")
     justification = traitlets.Unicode(
         "", help="The learner's written reasons, when the exercise asks for them."
@@ -214,6 +224,8 @@ class Exercise(widgets.VBox):
             return None
         correct, specific = self._evaluate(self.value)
         self.correct = correct
+        if not correct:
+            self.wrong_checks += 1
         self._keep(records.sign(self.record()))
         verdict = "Correct." if correct else "Not yet."
         body = f"{verdict} {specific}".strip()
@@ -223,6 +235,14 @@ class Exercise(widgets.VBox):
             body += " Try again, or press Reset to start over."
         self._show("correct" if correct else "incorrect", body)
         return correct
+
+    @property
+    def _naming(self) -> bool:
+        """Whether the Check being judged may name what is wrong: from the second wrong one on.
+
+        Read inside :meth:`_evaluate`, before this Check is counted in ``wrong_checks``.
+        """
+        return self.wrong_checks >= 1
 
     def _require_answer(self, answer: object) -> None:
         if answer is None and not self.graded:
@@ -366,6 +386,7 @@ class Exercise(widgets.VBox):
             )
             return
         self.attempts = int(newest.get("attempts") or 0)
+        self.wrong_checks = 1 if newest.get("correct") is False else 0
         self.justification = str(newest.get("justification") or "")
         self.correct = newest.get("correct")
         self.answer_record = records.sign(newest)

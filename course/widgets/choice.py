@@ -73,6 +73,13 @@ class MultiSelect(Exercise):
     """Several correct options, shown as checkboxes (Tab to move, Space to tick).
 
     ``value`` is a tuple of the ticked options, in the order they are listed.
+
+    A wrong answer's feedback says what is wrong, not only how much. The first wrong Check
+    gives the count found, the *kind* of each option left out (``missing_kind`` maps a right
+    option to a description of its kind, such as "a state that the AP names") and why each
+    option ticked wrongly does not belong (``extra_hints`` maps a wrong option to that
+    reason); a wrong tick without a reason is only counted. From the second wrong Check on, it
+    names every option left out and every option ticked wrongly.
     """
 
     kind = "multi_select"
@@ -83,6 +90,9 @@ class MultiSelect(Exercise):
         prompt: str,
         options: Sequence[str],
         answers: Sequence[str] | None = None,
+        *,
+        missing_kind: Mapping[str, str] | None = None,
+        extra_hints: Mapping[str, str] | None = None,
         **kwargs: Any,
     ) -> None:
         self.options = list(options)
@@ -93,6 +103,16 @@ class MultiSelect(Exercise):
         if missing:
             raise ValueError(f"{exercise_id}: answers {sorted(missing)} are not options")
         self.answers = set(answers or ())
+        self.missing_kind = dict(missing_kind or {})
+        self.extra_hints = dict(extra_hints or {})
+        unknown = (set(self.missing_kind) - self.answers) | (
+            set(self.extra_hints) - (set(self.options) - self.answers)
+        )
+        if unknown:
+            raise ValueError(
+                f"{exercise_id}: hints for options that are not right answers (missing_kind) "
+                f"or not wrong options (extra_hints): {sorted(unknown)}"
+            )
         super().__init__(exercise_id, prompt, **kwargs)
 
     def _build_control(self) -> widgets.Widget:
@@ -129,10 +149,45 @@ class MultiSelect(Exercise):
 
     def _evaluate(self, value: tuple[str, ...]) -> tuple[bool, str]:
         chosen = set(value)
-        found, extra = len(chosen & self.answers), len(chosen - self.answers)
         if chosen == self.answers:
             return True, ""
-        parts = [f"You found {found} of {len(self.answers)}."]
-        if extra:
-            parts.append(f"{extra} of your choices do not belong.")
+        extra = [option for option in self.options if option in chosen - self.answers]
+        missed = [option for option in self.options if option in self.answers - chosen]
+        parts = [f"You found {len(chosen & self.answers)} of {len(self.answers)}."]
+        unexplained = [option for option in extra if not self.extra_hints.get(option, "").strip()]
+        parts += [
+            f"'{option}' does not belong: {self.extra_hints[option].strip()}"
+            for option in extra
+            if option not in unexplained
+        ]
+        if unexplained and self._naming:
+            verb = "does" if len(unexplained) == 1 else "do"
+            parts.append(f"{_listed(unexplained)} {verb} not belong.")
+        elif unexplained:
+            verb = "does" if len(unexplained) == 1 else "do"
+            also = " also" if len(extra) > len(unexplained) else ""
+            parts.append(f"{len(unexplained)} of your choices{also} {verb} not belong.")
+        kinds = {option: self.missing_kind.get(option, "").strip().rstrip(".") for option in missed}
+        if self._naming:
+            parts += [
+                f"You left out '{option}': {kinds[option]}." for option in missed if kinds[option]
+            ]
+            plain = [option for option in missed if not kinds[option]]
+            if plain:
+                parts.append(f"You left out {_listed(plain)}.")
+        else:
+            counted: dict[str, int] = {}
+            for option in missed:
+                if kinds[option]:
+                    counted[kinds[option]] = counted.get(kinds[option], 0) + 1
+            parts += [
+                f"You left out {kind}" + (f" ({count} of them)." if count > 1 else ".")
+                for kind, count in counted.items()
+            ]
         return False, " ".join(parts)
+
+
+def _listed(options: Sequence[str]) -> str:
+    """'a'; 'a' and 'b'; 'a', 'b' and 'c'."""
+    quoted = [f"'{option}'" for option in options]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"

@@ -33,6 +33,10 @@ class Ordering(Exercise):
     starting order; the correct order belongs in the assignment's hidden tests. ``value`` is a
     tuple of every item in the learner's current order. Each item has its own Up and Down
     buttons.
+
+    A wrong order's first Check says how many items are in the right place (or that the order
+    is upside down); from the second wrong Check on, it also names the first item out of place
+    (the places above it are right, so it belongs further down).
     """
 
     kind = "ordering"
@@ -127,7 +131,22 @@ class Ordering(Exercise):
         return False
 
     def _evaluate(self, value: tuple[str, ...]) -> tuple[bool, str]:
+        total = len(self.items)
         right = sum(1 for mine, true in zip(value, self.items, strict=True) if mine == true)
-        if right == len(self.items):
+        if right == total:
             return True, ""
-        return False, f"{right} of {len(self.items)} are in the right place."
+        if list(value) == self.items[::-1]:
+            return False, "Your order is the right one upside down: turn it round."
+        counted = f"{right} of {total} are in the right place."
+        if not self._naming:
+            return False, counted
+        place, item = next(
+            (n, mine) for n, (mine, true) in enumerate(zip(value, self.items, strict=True))
+            if mine != true
+        )  # fmt: skip
+        # Every place above it is right, so the item that stands there belongs further down.
+        above = {0: "", 1: "Place 1 is right. "}.get(place, f"Places 1 to {place} are right. ")
+        return False, (
+            f"{counted} {above}The first one out of place is '{item}', now in place "
+            f"{place + 1}: it belongs further down."
+        )
