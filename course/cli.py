@@ -76,6 +76,7 @@ def _grade(args: argparse.Namespace) -> int:
             force=args.force,
             collect=not args.no_collect,
             feedback=not args.no_feedback,
+            sandbox=not args.no_sandbox,
             progress=_progress,
         )
     except (FileNotFoundError, ValueError, RuntimeError) as error:
@@ -91,6 +92,11 @@ def _grade(args: argparse.Namespace) -> int:
     if report.problems:
         print("\nNeeds your attention:")
         for result in report.problems:
+            print(f"  {result.student_id}: {result.message}")
+    limited = [r for r in report.results if r.status == "graded" and r.message]
+    if limited:
+        print("\nGraded, with notes:")
+        for result in limited:
             print(f"  {result.student_id}: {result.message}")
     return 0
 
@@ -138,6 +144,12 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--force", action="store_true", help="regrade submissions already graded")
     grade.add_argument("--no-collect", action="store_true", help="grade what is in submitted/")
     grade.add_argument("--no-feedback", action="store_true", help="skip generate_feedback")
+    grade.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="grade without the bubblewrap sandbox, on a machine that cannot have one: only for "
+        "trusted submissions (test cells still run in the separate checker)",
+    )
     grade.set_defaults(handler=_grade)
     bundle = commands.add_parser("bundle", help="write the student bundle for Binder")
     bundle.add_argument("target", help="new folder to write the bundle to")

@@ -1,0 +1,587 @@
+"""The grading sandbox: every submitted notebook runs in its own bubblewrap (``bwrap``) sandbox.
+
+:class:`SandboxKernelManager` is a Jupyter kernel manager that starts the IPython kernel inside
+the sandbox. nbgrader's ``Execute`` preprocessor (an nbclient ``NotebookClient``) takes it as
+its ``kernel_manager_class``, so stock ``nbgrader autograde``, formgrader's Autograde button and
+``course grade`` all run submissions the same way (see ``autograder/nbgrader_config.py``).
+
+Inside the sandbox a submission
+
+* works in ``/sandbox/submission``, a private, size-limited copy (tmpfs) of its own files: what
+  it writes there, symlinks included, never reaches the instructor's disk;
+* has a private, empty home (``/home/student``) on the same tmpfs, and a private ``/tmp``;
+* sees the Python environment (``sys.prefix``, ``sys.base_prefix``), the installed ``course``
+  package and the course's datasets read-only, and nothing else of the machine: not the course
+  folder (``source/``, ``release/``, ``gradebook.db``, ``submitted/``, ``autograded/``,
+  ``feedback/``), not the exchange, not anyone's home;
+* has no network at all, not even loopback to the host (its own network namespace); the kernel
+  talks to the grader over Unix sockets (ZeroMQ's ``ipc`` transport) in a folder bound in;
+* has its own PID namespace: every process it starts, detached or not, is killed when the kernel
+  stops or the grader dies;
+* runs in its own user namespace (even when the grader is root), so that the kernel's
+  ``RLIMIT_NPROC`` applies, and cannot create further user namespaces;
+* has limits on memory, processes, file size, disk space and CPU time (:class:`Sandbox`'s
+  traitlets). A limit that is hit is reported in plain words, in the cell's output the student
+  gets back in feedback and in ``course grade``'s report.
+
+:meth:`Sandbox.check` proves the sandbox works on this machine, or raises
+:class:`SandboxUnavailable` with the command that installs bubblewrap.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import Bool, Float, Instance, Integer, List, Unicode, default
+from traitlets.config import LoggingConfigurable
+
+__all__ = [
+    "INSTALL_HINT",
+    "Sandbox",
+    "SandboxKernelManager",
+    "SandboxUnavailable",
+    "explain_limit",
+]
+
+GiB, MiB = 1024**3, 1024**2
+ROOT = "/sandbox"  # a size-limited tmpfs: the submission's copy and the home folder
+WORKDIR = f"{ROOT}/submission"
+HOME = "/home/student"
+SUBMISSION_SOURCE = "/run/course/submission"
+INSTALL_HINT = (
+    "Install bubblewrap (Debian and Ubuntu: `sudo apt-get install bubblewrap`; Fedora: "
+    "`sudo dnf install bubblewrap`), then grade again. On a machine that cannot have it, "
+    "`course grade --no-sandbox` grades without the sandbox: only do that for submissions "
+    "you trust."
+)
+_ETC = [
+    "/etc/ld.so.cache",
+    "/etc/ld.so.conf",
+    "/etc/ld.so.conf.d",
+    "/etc/localtime",
+    "/etc/timezone",
+    "/etc/mime.types",
+    "/etc/fonts",
+    "/etc/alternatives",
+    "/etc/ssl/certs",
+]
+_CHECKED: dict[tuple[str, ...], str] = {}  # sandbox set-ups proven to work in this process
+
+
+class SandboxUnavailable(RuntimeError):
+    """bubblewrap is missing or cannot make a sandbox on this machine (the message says why)."""
+
+
+def _size(value: int) -> str:
+    if value >= GiB:
+        return f"{value / GiB:.1f} GB"
+    return f"{value / MiB:.0f} MB"
+
+
+def explain_limit(kind: str, sandbox: Sandbox | None = None) -> str:
+    """Say in plain words which limit a notebook hit: ``memory``, ``processes``, ``file size``,
+    ``disk``, ``cpu`` or ``output``."""
+    box = sandbox or Sandbox()
+    return {
+        "memory": (
+            f"Your code used more memory than a graded notebook may use "
+            f"({_size(box.memory_limit)}), so the grader stopped it. Work with smaller data, or "
+            "avoid making many copies of a table."
+        ),
+        "processes": (
+            f"Your code started more processes or threads than a graded notebook may "
+            f"({box.process_limit}), so the grader refused to start more."
+        ),
+        "file size": (
+            f"Your code wrote a file bigger than a graded notebook may write "
+            f"({_size(box.file_size_limit)})."
+        ),
+        "disk": (
+            f"Your code filled the disk space a graded notebook has ({_size(box.disk_limit)})."
+        ),
+        "cpu": (
+            f"Your code used more computing time than a graded notebook may "
+            f"({box.cpu_time_limit} seconds of CPU in all), so the grader stopped it."
+        ),
+    }[kind]
+
+
+class Sandbox(LoggingConfigurable):
+    """How a grading kernel (and the checker) is sandboxed with bubblewrap, and its limits.
+
+    The defaults suit a 2-core, 24 GB machine grading with one worker per core: at most
+    ``memory_limit`` plus ``disk_limit`` per submission at once, whatever it does.
+    """
+
+    enabled = Bool(
+        True,
+        help="Run every grading kernel in a bubblewrap sandbox. Turn off only on a machine that "
+        "cannot have one and only for trusted submissions (`course grade --no-sandbox`).",
+    ).tag(config=True)
+
+    bwrap = Unicode(
+        "bwrap", help="The bubblewrap program: a name looked up on PATH, or a full path."
+    ).tag(config=True)
+
+    memory_limit = Integer(
+        2 * GiB,
+        help="Bytes of memory one submission may use: each process's address space is limited "
+        "to this (RLIMIT_AS), and the sandbox is stopped when all its processes together hold "
+        "more than this. An honest assignment needs under 1 GB.",
+    ).tag(config=True)
+
+    process_limit = Integer(
+        64,
+        help="Processes and threads a submission may run at once (RLIMIT_NPROC, counted in the "
+        "sandbox's own user namespace). The kernel itself uses about a dozen threads.",
+    ).tag(config=True)
+
+    file_size_limit = Integer(
+        64 * MiB, help="Largest file a submission may write, in bytes (RLIMIT_FSIZE)."
+    ).tag(config=True)
+
+    disk_limit = Integer(
+        256 * MiB,
+        help="Bytes a submission may write: its working folder and home share one tmpfs of this "
+        "size, /tmp is another (and /dev/shm a third, of at most 64 MB). They live in memory "
+        "and disappear with the sandbox.",
+    ).tag(config=True)
+
+    cpu_time_limit = Integer(
+        120,
+        help="Seconds of CPU time each process of a submission may use (RLIMIT_CPU). The "
+        "per-cell time limit (Execute.timeout) stops runaway cells first; this stops code that "
+        "ignores interrupts.",
+    ).tag(config=True)
+
+    read_only_paths = List(
+        Unicode(),
+        help="Further folders or files the sandbox may read (for example a shared data folder). "
+        "They may not contain the course folder or the exchange.",
+    ).tag(config=True)
+
+    memory_check_interval = Float(
+        0.25, help="Seconds between checks of a sandbox's total memory."
+    ).tag(config=True)
+
+    # ----------------------------------------------------------------------------------------
+    # What the sandbox sees
+
+    def executable(self) -> str:
+        """The bwrap program's path; raise :class:`SandboxUnavailable` if there is none."""
+        found = shutil.which(self.bwrap)
+        if not found:
+            raise SandboxUnavailable(f"bubblewrap ({self.bwrap}) is not installed. {INSTALL_HINT}")
+        return found
+
+    def read_only(self) -> list[Path]:
+        """Folders bound read-only: the Python environment, the course package and datasets."""
+        import course
+        from course.paths import datasets_dir
+
+        paths = [
+            Path(sys.prefix),
+            Path(sys.exec_prefix),
+            Path(sys.base_prefix),
+            Path(sys.base_exec_prefix),
+            Path(course.__file__).resolve().parent,
+            datasets_dir().resolve(),
+            *(Path(p) for p in self.read_only_paths),
+        ]
+        kept: list[Path] = []
+        for path in sorted({p.resolve() for p in paths if p.exists()}, key=lambda p: len(p.parts)):
+            if str(path) in {"/usr", "/"} and str(path) == "/":
+                continue
+            if not any(path == k or k in path.parents for k in kept):
+                kept.append(path)
+        # symlinked environments (a venv's bin/python) must resolve inside the sandbox too
+        for link in (Path(sys.prefix) / "bin").glob("python*"):
+            target = link.resolve()
+            if target.exists() and not any(target == k or k in target.parents for k in kept):
+                kept.append(target.parent)
+        return kept
+
+    def protected(self) -> list[Path]:
+        """Paths a sandbox must never see: the course folder's private parts and the exchange."""
+        course_config = self.config.get("CourseDirectory", {})
+        root = Path(course_config.get("root") or os.getcwd()).resolve()
+        names = {
+            course_config.get("source_directory", "source"),
+            course_config.get("release_directory", "release"),
+            course_config.get("submitted_directory", "submitted"),
+            course_config.get("autograded_directory", "autograded"),
+            course_config.get("feedback_directory", "feedback"),
+            "downloaded",
+            "reports",
+            "gradebook.db",
+        }
+        exchange = self.config.get("Exchange", {}).get("root") or "/srv/nbgrader/exchange"
+        return [root, *(root / name for name in sorted(names)), Path(exchange).resolve()]
+
+    def _check_exposure(self, paths: list[Path]) -> None:
+        root, *private = self.protected()
+        for path in paths:
+            if path == root or path in root.parents:
+                raise SandboxUnavailable(
+                    f"The sandbox would show {path}, which holds the course folder {root}. "
+                    "Keep the course folder outside the Python environment and the course package."
+                )
+            for secret in private:
+                if path == secret or secret in path.parents or path in secret.parents:
+                    raise SandboxUnavailable(
+                        f"The sandbox would show {path}, which holds or is inside {secret}. "
+                        "Move the Python environment, the datasets or Sandbox.read_only_paths "
+                        "out of the course folder's private parts and the exchange."
+                    )
+
+    def environment(self) -> dict[str, str]:
+        """The environment of a sandboxed process: nothing of the grader's but what it needs."""
+        from course.paths import datasets_dir
+
+        env = {
+            "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
+            "HOME": HOME,
+            "USER": "student",
+            "LOGNAME": "student",
+            "LANG": "C.UTF-8",
+            "LC_ALL": "C.UTF-8",
+            "TMPDIR": "/tmp",
+            "COURSE_DATASETS": str(datasets_dir().resolve()),
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+            "MPLBACKEND": "agg",
+        }
+        # one thread per numeric library: parallelism comes from the grader's workers
+        for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            env[name] = "1"
+        env["NUMEXPR_MAX_THREADS"] = "1"
+        return env
+
+    def limits(self) -> dict[str, int]:
+        return {
+            "AS": int(self.memory_limit),
+            "NPROC": int(self.process_limit),
+            "FSIZE": int(self.file_size_limit),
+            "CPU": int(self.cpu_time_limit),
+            "CORE": 0,
+        }
+
+    def command(
+        self,
+        argv: list[str],
+        *,
+        submission: str | Path | None = None,
+        shared: list[Path] = (),  # type: ignore[assignment]
+        workdir: str = WORKDIR,
+    ) -> list[str]:
+        """Return ``argv`` wrapped in bwrap.
+
+        ``submission``: a host folder whose files are copied into the private working folder
+        before ``argv`` starts (bound read-only at ``/run/course/submission`` for the copy).
+        ``shared``: host folders bound read-write at the same path (the kernel's sockets).
+        """
+        read_only = self.read_only()
+        self._check_exposure(read_only)
+        args = [
+            self.executable(),
+            "--unshare-user",
+            "--unshare-pid",
+            "--unshare-net",
+            "--unshare-ipc",
+            "--unshare-uts",
+            "--unshare-cgroup-try",
+            "--disable-userns",
+            "--die-with-parent",
+            "--hostname",
+            "grading",
+            "--uid",
+            "1000",
+            "--gid",
+            "1000",
+            "--proc",
+            "/proc",
+            "--dev",
+            "/dev",
+            "--size",
+            str(min(self.disk_limit, 64 * MiB)),
+            "--tmpfs",
+            "/dev/shm",
+            "--size",
+            str(self.disk_limit),
+            "--tmpfs",
+            "/tmp",
+            "--size",
+            str(self.disk_limit),
+            "--tmpfs",
+            ROOT,
+            "--dir",
+            f"{ROOT}/home",
+            "--dir",
+            WORKDIR,
+            "--symlink",
+            f"{ROOT}/home",
+            HOME,
+            "--ro-bind",
+            "/usr",
+            "/usr",
+        ]
+        for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
+            host = Path("/") / name
+            if host.is_symlink():
+                args += ["--symlink", os.readlink(host), str(host)]
+            elif host.is_dir():
+                args += ["--ro-bind", str(host), str(host)]
+        for path in _ETC:
+            args += ["--ro-bind-try", path, path]
+        for path in read_only:
+            if str(path) != "/usr" and Path("/usr") not in path.parents:
+                args += ["--ro-bind", str(path), str(path)]
+        spec: dict[str, Any] = {"limits": self.limits()}
+        if submission is not None:
+            args += ["--ro-bind", str(Path(submission).resolve()), SUBMISSION_SOURCE]
+            spec["copy"] = [SUBMISSION_SOURCE, workdir]
+        for path in shared:
+            args += ["--bind", str(path), str(path)]
+        # Only the sandbox's own environment (jupyter_client adds JPY_PARENT_PID, which inside a
+        # PID namespace would make the kernel believe its parent had died).
+        args.append("--clearenv")
+        for name, value in self.environment().items():
+            args += ["--setenv", name, value]
+        args += ["--remount-ro", "/", "--chdir", workdir, "--"]
+        init = Path(__file__).with_name("sandbox_init.py")
+        args += [sys.executable, "-I", "-S", str(init), json.dumps(spec), "--", *argv]
+        return args
+
+    def check(self) -> None:
+        """Prove that a sandbox can be made here: run Python in one and check what it sees.
+
+        Raises :class:`SandboxUnavailable` with the reason and :data:`INSTALL_HINT`. The result
+        is remembered for the life of the process.
+        """
+        key = (self.executable(), *map(str, self.read_only()), *map(str, self.protected()))
+        if key in _CHECKED:
+            if _CHECKED[key]:
+                raise SandboxUnavailable(_CHECKED[key])
+            return
+        probe = (
+            "import os, socket, resource\n"
+            "assert os.getpid() <= 3, os.getpid()\n"
+            "assert resource.getrlimit(resource.RLIMIT_NPROC)[0] > 0\n"
+            "s = socket.socket()\n"
+            "try:\n"
+            "    s.connect(('1.1.1.1', 53))\n"
+            "    raise SystemExit('network reachable')\n"
+            "except OSError:\n"
+            "    pass\n"
+            "print('ok')\n"
+        )
+        try:
+            self._check_exposure(self.read_only())
+            result = subprocess.run(
+                self.command([sys.executable, "-I", "-S", "-c", probe]),
+                env=self.environment(),
+                capture_output=True,
+                text=True,
+                timeout=60,
+                cwd="/",
+            )
+            problem = (
+                ""
+                if result.returncode == 0 and result.stdout.strip() == "ok"
+                else (
+                    "bubblewrap is installed but could not make a sandbox here "
+                    f"({(result.stderr or result.stdout).strip()[-300:]}). User namespaces may be "
+                    "disabled (sysctl kernel.unprivileged_userns_clone=1, or "
+                    "user.max_user_namespaces > 0), or a container may forbid them. " + INSTALL_HINT
+                )
+            )
+        except SandboxUnavailable as error:
+            problem = str(error)
+        except (OSError, subprocess.SubprocessError) as error:
+            problem = f"bubblewrap failed to start ({error}). {INSTALL_HINT}"
+        _CHECKED[key] = problem
+        if problem:
+            raise SandboxUnavailable(problem)
+
+
+# --------------------------------------------------------------------------------------------
+# Watching a sandbox from outside
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                found += [int(child) for child in handle.read().split()]
+    except OSError:
+        pass
+    return found
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants, parents first (from ``/proc``)."""
+    tree, queue = [], [pid]
+    while queue:
+        current = queue.pop(0)
+        tree.append(current)
+        queue += _children(current)
+    return tree
+
+
+def _memory(pid: int) -> int:
+    """Proportional set size in bytes (resident size if smaps_rollup is not there)."""
+    for path, key in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):
+        try:
+            with open(path) as handle:
+                for line in handle:
+                    if line.startswith(key):
+                        return int(line.split()[1]) * 1024
+        except OSError:
+            continue
+    return 0
+
+
+class MemoryWatch(threading.Thread):
+    """Stop a sandbox (SIGKILL to bwrap) when all its processes together exceed ``limit``.
+
+    RLIMIT_AS bounds each process; this bounds their sum, which no rlimit can.
+    """
+
+    def __init__(self, pid: int, limit: int, interval: float) -> None:
+        super().__init__(daemon=True, name=f"memory watch {pid}")
+        self.pid, self.limit, self.interval = pid, limit, interval
+        self.exceeded = 0
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.wait(self.interval):
+            if not os.path.exists(f"/proc/{self.pid}"):
+                return
+            total = sum(_memory(pid) for pid in process_tree(self.pid))
+            if total > self.limit:
+                self.exceeded = total
+                try:
+                    os.kill(self.pid, signal.SIGKILL)
+                except OSError:
+                    pass
+                return
+
+    def stop(self) -> None:
+        self._stop_event.set()
+
+
+# --------------------------------------------------------------------------------------------
+# The kernel manager
+
+
+class SandboxKernelManager(AsyncKernelManager):
+    """A Jupyter kernel manager whose kernels run in a :class:`Sandbox`.
+
+    The kernel's working folder (nbclient's ``cwd``, the notebook's folder in
+    ``autograded/``) is copied into the sandbox; the kernel never sees the folder itself.
+    With ``Sandbox.enabled = False`` this is jupyter_client's own ``AsyncKernelManager``.
+    """
+
+    sandbox = Instance(Sandbox, help="The sandbox settings (configure them as Sandbox.*).")
+
+    @default("sandbox")
+    def _sandbox_default(self) -> Sandbox:
+        return Sandbox(parent=self)
+
+    _socket_dir: Path | None = None
+    _watch: MemoryWatch | None = None
+
+    @property
+    def sandboxed(self) -> bool:
+        return bool(self.sandbox.enabled)
+
+    async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
+        if not self.sandboxed:
+            return await super()._async_pre_start_kernel(**kw)
+        self.sandbox.check()
+        submission = kw.get("cwd")
+        if self._socket_dir is None:
+            self._socket_dir = Path(tempfile.mkdtemp(prefix="course-kernel-"))
+        self.transport = "ipc"
+        self.cache_ports = False
+        self.ip = str(self._socket_dir / "kernel")
+        self.connection_file = str(self._socket_dir / "kernel.json")
+        cmd, kw = await super()._async_pre_start_kernel(**kw)
+        cmd = self.sandbox.command(cmd, submission=submission, shared=[self._socket_dir])
+        kw["cwd"] = str(self._socket_dir)
+        kw["env"] = self.sandbox.environment()
+        return cmd, kw
+
+    pre_start_kernel = _async_pre_start_kernel  # type: ignore[assignment]
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+        if self.sandboxed and self.provisioner is not None:
+            self._watch = MemoryWatch(
+                self.provisioner.pid,  # type: ignore[attr-defined]
+                self.sandbox.memory_limit,
+                self.sandbox.memory_check_interval,
+            )
+            self._watch.start()
+
+    _launch_kernel = _async_launch_kernel  # type: ignore[assignment]
+
+    def kernel_pid(self) -> int | None:
+        """The host PID of the kernel itself (bwrap → bwrap's init → the kernel)."""
+        pid = getattr(self.provisioner, "pid", None)
+        if pid is None:
+            return None
+        tree = process_tree(pid)
+        return tree[2] if len(tree) > 2 else None
+
+    async def _async_interrupt_kernel(self) -> None:
+        # A signal to bwrap's process group would stop bwrap, and the sandbox with it.
+        if self.sandboxed and self.has_kernel:
+            pid = self.kernel_pid()
+            if pid is not None:
+                try:
+                    os.kill(pid, signal.SIGINT)
+                except OSError:
+                    pass
+                return
+        await super()._async_interrupt_kernel()
+
+    interrupt_kernel = _async_interrupt_kernel  # type: ignore[assignment]
+
+    def stop_reason(self) -> str | None:
+        """Why the sandboxed kernel stopped, in plain words (None if it is running or unknown)."""
+        if self._watch is not None and self._watch.exceeded:
+            return explain_limit("memory", self.sandbox)
+        process = getattr(self.provisioner, "process", None)
+        code = process.poll() if process is not None else None
+        if code is None:
+            return None
+        signum = -code if code < 0 else code - 128 if code > 128 else 0
+        if signum == signal.SIGXCPU or (signum == signal.SIGKILL and self.sandboxed):
+            return explain_limit("cpu", self.sandbox)
+        if signum == signal.SIGXFSZ:
+            return explain_limit("file size", self.sandbox)
+        if signum:
+            return f"Python stopped with the signal {signal.Signals(signum).name}."
+        return f"Your code ended Python (exit status {code})."
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        if self._watch is not None:
+            self._watch.stop()
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart and self._socket_dir is not None:
+            shutil.rmtree(self._socket_dir, ignore_errors=True)
+            self._socket_dir = None
+
+    cleanup_resources = _async_cleanup_resources  # type: ignore[assignment]
