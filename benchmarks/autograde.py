@@ -1,15 +1,23 @@
 """Stock serial ``nbgrader autograde`` against ``course grade`` on the same 60-submission class.
 
-Builds a temporary course with ps1_phases, puts 60 complete submissions in ``submitted/``
-(as ``nbgrader collect`` would leave them), then grades the class twice from a fresh gradebook:
-once with ``nbgrader autograde ps1_phases`` (one student after another) and once with
-``course grade ps1_phases --no-collect --no-feedback --force`` (one worker per core). It also
-times raw execution of the same notebook with nbclient, and prints:
+Builds a temporary course with ps1_phases, puts N complete submissions in ``submitted/`` (as
+``nbgrader collect`` would leave them), then grades the class from a fresh gradebook three ways:
 
-* the wall-time ratio serial / parallel;
-* the per-submission overhead beyond raw execution: (wall × workers / n − raw) / raw.
+1. **stock serial**: ``nbgrader autograde ps1_phases``, one student after another, with
+   nbgrader's own ``Execute`` (no sandbox, test cells in the student's kernel), as the course
+   graded before the sandbox;
+2. **course grade**: ``course grade ps1_phases --no-collect --no-feedback --force``, one worker
+   per core, with everything on: each notebook in a bubblewrap sandbox, each test cell in the
+   checker;
+3. **course grade --no-sandbox**: the same without the sandbox (the checker still on), to
+   measure the sandbox's own cost.
 
-    python benchmarks/autograde.py [--students 60]
+It also times raw execution of the same notebook with nbclient. Every run must give every
+submission its 9 autograded points, or the benchmark stops. Figures are wall times, to be read
+as ratios within one run; the load average before and after each run says how busy the machine
+was (a shared machine disturbs every run, not only one).
+
+    python benchmarks/autograde.py [--students 60] [--workers N]
 """
 
 from __future__ import annotations
@@ -35,26 +43,70 @@ from tests.classroom import RIGHT, fill, right_order, save_widget_answer  # noqa
 
 ASSIGNMENT = "ps1_phases"
 BIN = Path(sys.executable).parent
+AUTOGRADED_POINTS = 9.0
+# The course's autograde preprocessors before the sandbox: nbgrader's own Execute.
+STOCK = [
+    "course.grading.preprocessors.ExtractAnswerRecords",
+    "nbgrader.preprocessors.Execute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 
 
-def _run(command: list[str], cwd: Path, env: dict[str, str]) -> float:
+def _run(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, str]:
+    """Run ``command``; return its wall seconds and the load average before and after."""
+    load = os.getloadavg()[0]
     start = time.perf_counter()
-    subprocess.run(command, cwd=cwd, env=env, check=True, capture_output=True)
-    return time.perf_counter() - start
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(command[:3])} failed:\n{result.stderr[-3000:]}")
+    return wall, f"{load:.1f} -> {os.getloadavg()[0]:.1f}"
+
+
+def _check_scores(course: Path, env: dict[str, str], n: int) -> None:
+    csv = course / "scores.csv"
+    subprocess.run(
+        [str(BIN / "nbgrader"), "export", "--to", str(csv)],
+        cwd=course,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    import pandas as pd
+
+    scores = pd.read_csv(csv)
+    scores = scores[scores["assignment"] == ASSIGNMENT]
+    wrong = scores[scores["raw_score"] != AUTOGRADED_POINTS]
+    if len(scores) != n or not wrong.empty:
+        raise SystemExit(f"not every submission got {AUTOGRADED_POINTS} points:\n{wrong}")
+
+
+def _fresh(course: Path, pristine: Path) -> None:
+    shutil.rmtree(course / "autograded", ignore_errors=True)
+    shutil.copy(pristine, course / "gradebook.db")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--students", type=int, default=60)
+    parser.add_argument("--students", type=int, default=60, help="submissions (default 60)")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="course grade's workers"
+    )
     args = parser.parse_args()
-    workers = os.cpu_count() or 1
+    n, workers = args.students, args.workers
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     with tempfile.TemporaryDirectory() as tmp:
         course = Path(tmp) / "course"
         course.mkdir()
         shutil.copy(REPO / "autograder" / "nbgrader_config.py", course)
         shutil.copytree(REPO / "autograder" / "source", course / "source")
-        _run([str(BIN / "nbgrader"), "generate_assignment", ASSIGNMENT, "--force"], course, env)
+        gen = [str(BIN / "nbgrader"), "generate_assignment", ASSIGNMENT, "--force"]
+        _run(gen, course, env)
         answered = Path(tmp) / f"{ASSIGNMENT}.ipynb"
         shutil.copy(course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", answered)
         fill(answered, RIGHT)
@@ -72,7 +124,7 @@ def main() -> None:
             raw.append(time.perf_counter() - start)
         raw_seconds = statistics.median(raw)
 
-        for number in range(args.students):
+        for number in range(n):
             folder = course / "submitted" / f"student{number:03d}" / ASSIGNMENT
             folder.mkdir(parents=True)
             shutil.copy(answered, folder / f"{ASSIGNMENT}.ipynb")
@@ -80,40 +132,52 @@ def main() -> None:
         pristine = Path(tmp) / "gradebook.db"
         shutil.copy(course / "gradebook.db", pristine)
 
-        serial = _run([str(BIN / "nbgrader"), "autograde", ASSIGNMENT, "--force"], course, env)
-        shutil.rmtree(course / "autograded")
-        shutil.copy(pristine, course / "gradebook.db")
-        parallel = _run(
-            [
-                str(BIN / "course"),
-                "grade",
-                ASSIGNMENT,
-                "--no-collect",
-                "--no-feedback",
-                "--force",
-                f"--workers={workers}",
-            ],
-            course,
-            env,
-        )
+        stock_command = [
+            str(BIN / "nbgrader"),
+            "autograde",
+            ASSIGNMENT,
+            "--force",
+            f"--Autograde.autograde_preprocessors={STOCK!r}",
+        ]
+        stock = _run(stock_command, course, env)
+        _check_scores(course, env, n)
+        grade = [
+            str(BIN / "course"),
+            "grade",
+            ASSIGNMENT,
+            "--no-collect",
+            "--no-feedback",
+            "--force",
+            f"--workers={workers}",
+        ]
+        _fresh(course, pristine)
+        sandboxed = _run(grade, course, env)
+        _check_scores(course, env, n)
+        _fresh(course, pristine)
+        unsandboxed = _run([*grade, "--no-sandbox"], course, env)
+        _check_scores(course, env, n)
 
-    n = args.students
-    print(f"submissions: {n}, cores: {workers}")
-    print(f"raw notebook execution (nbclient):   {raw_seconds:6.2f} s per notebook")
-    print(f"stock nbgrader autograde (serial):   {serial:6.1f} s  ({serial / n:.2f} s each)")
+    print(f"submissions: {n}, cores: {os.cpu_count()}, course grade workers: {workers}")
+    print(f"raw notebook execution (nbclient):        {raw_seconds:6.2f} s per notebook")
+    rows = [
+        ("stock nbgrader autograde (serial)", stock),
+        (f"course grade ({workers} workers)", sandboxed),
+        ("course grade --no-sandbox", unsandboxed),
+    ]
+    for label, (wall, load) in rows:
+        print(f"{label:36s} {wall:7.1f} s ({wall / n:.2f} s each), load {load}")
+    print(f"wall-time ratio stock serial / course grade:  {stock[0] / sandboxed[0]:6.2f}x")
+    print(f"wall-time ratio stock serial / --no-sandbox:  {stock[0] / unsandboxed[0]:6.2f}x")
+    overhead = (sandboxed[0] - unsandboxed[0]) * workers / n
     print(
-        f"course grade ({workers} workers):           {parallel:6.1f} s  "
-        f"({parallel / n:.2f} s each, wall)"
+        f"sandbox's own overhead per submission:       {overhead:+.2f} s of worker time "
+        f"({overhead / (unsandboxed[0] * workers / n):+.0%})"
     )
-    print(f"wall-time ratio serial / parallel:   {serial / parallel:6.2f}x")
-    per_submission = parallel * workers / n
+    per_submission = sandboxed[0] * workers / n
     print(
-        f"per-submission overhead beyond raw execution, course grade: "
-        f"{(per_submission - raw_seconds) / raw_seconds:+.0%}"
-    )
-    print(
-        f"per-submission overhead beyond raw execution, stock serial: "
-        f"{(serial / n - raw_seconds) / raw_seconds:+.0%}"
+        f"per-submission worker time beyond raw execution, course grade: "
+        f"{(per_submission - raw_seconds) / raw_seconds:+.0%}; stock serial: "
+        f"{(stock[0] / n - raw_seconds) / raw_seconds:+.0%}"
     )
 
 

@@ -359,22 +359,30 @@ class Checker(LoggingConfigurable):
 
         sandbox = Sandbox(parent=self)
         argv = [sys.executable, "-m", "course.grading.checker"]
+        launch = None
         if sandbox.enabled:
             sandbox.check()
-            command, cwd, env = sandbox.command(argv), "/", sandbox.environment()
+            launch = sandbox.launch(argv)
+            command, cwd, env = launch.argv, "/", sandbox.environment()
+            extra = launch.popen_kwargs()
         else:
             self._folder = tempfile.mkdtemp(prefix="course-checker-")
-            command, cwd = argv, self._folder
+            command, cwd, extra = argv, self._folder, {}
             env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-        self._process = subprocess.Popen(
-            command,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            cwd=cwd,
-            env=env,
-            start_new_session=True,
-        )
+        try:
+            self._process = subprocess.Popen(
+                command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                cwd=cwd,
+                env=env,
+                start_new_session=True,
+                **extra,
+            )
+        finally:
+            if launch is not None:
+                launch.close()
         self._contexts = set()
 
     def close(self) -> None:

@@ -16,8 +16,8 @@ It takes the place of nbgrader's ``Execute`` in ``Autograde.autograde_preprocess
    says what happened in plain words. Outputs are capped while they arrive
    (``max_output_bytes``), before nbgrader's ``LimitOutput`` trims them further.
 
-Every limit that is hit is also logged as ``Sandbox limit reached: ...``, which ``course grade``
-puts in its report.
+Every limit that is hit, and every restart, is also logged as ``Reported to the student: ...``,
+which ``course grade`` puts in its report.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from course.records import saved_records
 
 __all__ = ["LIMIT_LOG", "SandboxedExecute"]
 
-LIMIT_LOG = "Sandbox limit reached"
+LIMIT_LOG = "Reported to the student"
 _TRANSFER = "__import__('course.grading.transfer', fromlist=['export']).export({names!r}, {limit})"
 _LIMIT_ERRORS = [
     ("memory", re.compile(r"^MemoryError$")),

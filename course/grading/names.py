@@ -65,11 +65,12 @@ def names_read(source: str) -> list[str]:
         table = symtable.symtable(code, "<test cell>", "exec")
         reads = {s.get_name() for s in table.get_symbols() if s.is_referenced()}
         reads |= _globals_read(table)
-        order = [
-            node.id
+        uses = sorted(
+            (node.lineno, node.col_offset, node.id)
             for node in ast.walk(statement)
             if isinstance(node, ast.Name) and node.id in reads
-        ]
+        )
+        order = [name for _, _, name in uses]
         for name in order:
             if name not in bound:
                 found.setdefault(name, None)

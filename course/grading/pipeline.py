@@ -395,7 +395,7 @@ def grade(
                 )
             elif result.get("success"):
                 limits = " ".join(dict.fromkeys(result.get("limits", [])))
-                message = f"Limits reached (the student sees why in feedback): {limits}"
+                message = f"Told the student in feedback: {limits}"
                 outcome = StudentResult(
                     student, "graded", message if limits else "", result["seconds"]
                 )

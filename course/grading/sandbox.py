@@ -47,6 +47,7 @@ from traitlets.config import LoggingConfigurable
 
 __all__ = [
     "INSTALL_HINT",
+    "Launch",
     "Sandbox",
     "SandboxKernelManager",
     "SandboxUnavailable",
@@ -170,6 +171,12 @@ class Sandbox(LoggingConfigurable):
         "They may not contain the course folder or the exchange.",
     ).tag(config=True)
 
+    user = Unicode(
+        "nobody",
+        help="When the grader runs as root, the account (name or number) its sandboxes run as. "
+        "Linux never applies the process limit to root, not even in a user namespace.",
+    ).tag(config=True)
+
     memory_check_interval = Float(
         0.25, help="Seconds between checks of a sandbox's total memory."
     ).tag(config=True)
@@ -260,6 +267,7 @@ class Sandbox(LoggingConfigurable):
             "PYTHONDONTWRITEBYTECODE": "1",
             "PYDEVD_DISABLE_FILE_VALIDATION": "1",
             "MPLBACKEND": "agg",
+            "MALLOC_ARENA_MAX": "2",  # fewer reserved malloc arenas: less address space used
         }
         # one thread per numeric library: parallelism comes from the grader's workers
         for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -276,24 +284,103 @@ class Sandbox(LoggingConfigurable):
             "CORE": 0,
         }
 
-    def command(
+    def account(self) -> tuple[int, int] | None:
+        """The (uid, gid) the sandbox runs as when the grader is root, else None (the grader's).
+
+        Linux never applies RLIMIT_NPROC to root (user ID 0 on the host), not even inside a
+        user namespace, so a root grader's sandboxes run as :attr:`user`.
+        """
+        if os.geteuid() != 0:
+            return None
+        import pwd
+
+        try:
+            entry = pwd.getpwnam(self.user) if not self.user.isdigit() else None
+            uid = entry.pw_uid if entry else int(self.user)
+            gid = entry.pw_gid if entry else int(self.user)
+        except (KeyError, ValueError):
+            raise SandboxUnavailable(
+                f"The grader runs as root but the account Sandbox.user = {self.user!r} does not "
+                "exist; name an unprivileged account for the sandbox to run as."
+            ) from None
+        if uid == 0:
+            raise SandboxUnavailable("Sandbox.user must not be root: limits do not bind root.")
+        return uid, gid
+
+    def launch(
         self,
         argv: list[str],
         *,
         submission: str | Path | None = None,
         shared: list[Path] = (),  # type: ignore[assignment]
         workdir: str = WORKDIR,
-    ) -> list[str]:
-        """Return ``argv`` wrapped in bwrap.
+    ) -> Launch:
+        """Wrap ``argv`` in bwrap; return the command line and how to start it.
 
         ``submission``: a host folder whose files are copied into the private working folder
         before ``argv`` starts (bound read-only at ``/run/course/submission`` for the copy).
         ``shared``: host folders bound read-write at the same path (the kernel's sockets).
+
+        An ordinary grading account runs one bwrap. A root grader runs two: an outer bwrap, as
+        root, that only builds the file system the sandbox may see (root can reach an
+        environment below ``/root``), then, as :attr:`user`, the same inner bwrap an ordinary
+        account would run, so that the process limit binds (:meth:`account`).
         """
         read_only = self.read_only()
         self._check_exposure(read_only)
-        args = [
-            self.executable(),
+        account = self.account()
+        bwrap = self.executable()
+        submission = Path(submission).resolve() if submission is not None else None
+        spec: dict[str, Any] = {"limits": self.limits()}
+        if submission is not None:
+            spec["copy"] = [SUBMISSION_SOURCE, workdir]
+        init = Path(__file__).with_name("sandbox_init.py")
+        inner = [bwrap, *self._namespaces(), *self._system()]
+        for path in read_only:
+            if str(path) != "/usr" and Path("/usr") not in path.parents:
+                inner += ["--ro-bind", str(path), str(path)]
+        if submission is not None:
+            inner += ["--ro-bind", str(submission), SUBMISSION_SOURCE]
+        for path in shared:
+            inner += ["--bind", str(path), str(path)]
+        # Only the sandbox's own environment (jupyter_client adds JPY_PARENT_PID, which inside a
+        # PID namespace would make the kernel believe its parent had died).
+        inner.append("--clearenv")
+        for name, value in self.environment().items():
+            inner += ["--setenv", name, value]
+        inner += ["--remount-ro", "/dev", "--remount-ro", "/", "--chdir", workdir, "--"]
+        inner += [sys.executable, "-I", "-S", str(init), json.dumps(spec), "--", *argv]
+        if account is None:
+            return Launch(inner, None)
+        for path in shared:
+            os.chown(path, *account)
+        visible = [*read_only, *shared] + ([submission] if submission is not None else [])
+        # the outer layer needs a /proc the inner bwrap may mount over, a /dev and a /tmp (where
+        # the inner bwrap builds its root)
+        outer = [bwrap, "--die-with-parent", "--dev-bind", "/proc", "/proc", "--dev", "/dev"]
+        outer += ["--size", str(MiB), "--tmpfs", "/tmp"]
+        ancestors = sorted(
+            {str(parent) for path in visible + [Path(p) for p in _ETC] for parent in path.parents}
+            - {"/", "/usr", "/proc", "/dev", "/tmp"},
+            key=lambda text: text.count("/"),
+        )
+        for folder in ancestors:
+            if not Path(folder).is_symlink():
+                outer += ["--perms", "0755", "--dir", folder]
+        outer += self._system()
+        for path in visible:
+            if str(path) != "/usr" and Path("/usr") not in path.parents:
+                outer += ["--bind" if path in shared else "--ro-bind", str(path), str(path)]
+        drop = (
+            "import os, sys; uid, gid = int(sys.argv[1]), int(sys.argv[2]); os.setgroups([]); "
+            "os.setresgid(gid, gid, gid); os.setresuid(uid, uid, uid); "
+            "os.execv(sys.argv[4], sys.argv[4:])"
+        )
+        outer += ["--", sys.executable, "-I", "-S", "-c", drop, *map(str, account), "--", *inner]
+        return Launch(outer, account)
+
+    def _namespaces(self) -> list[str]:
+        return [
             "--unshare-user",
             "--unshare-pid",
             "--unshare-net",
@@ -331,10 +418,12 @@ class Sandbox(LoggingConfigurable):
             "--symlink",
             f"{ROOT}/home",
             HOME,
-            "--ro-bind",
-            "/usr",
-            "/usr",
         ]
+
+    @staticmethod
+    def _system() -> list[str]:
+        """The operating system's read-only part: /usr, its symlinks and a few /etc files."""
+        args = ["--ro-bind", "/usr", "/usr"]
         for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
             host = Path("/") / name
             if host.is_symlink():
@@ -343,23 +432,6 @@ class Sandbox(LoggingConfigurable):
                 args += ["--ro-bind", str(host), str(host)]
         for path in _ETC:
             args += ["--ro-bind-try", path, path]
-        for path in read_only:
-            if str(path) != "/usr" and Path("/usr") not in path.parents:
-                args += ["--ro-bind", str(path), str(path)]
-        spec: dict[str, Any] = {"limits": self.limits()}
-        if submission is not None:
-            args += ["--ro-bind", str(Path(submission).resolve()), SUBMISSION_SOURCE]
-            spec["copy"] = [SUBMISSION_SOURCE, workdir]
-        for path in shared:
-            args += ["--bind", str(path), str(path)]
-        # Only the sandbox's own environment (jupyter_client adds JPY_PARENT_PID, which inside a
-        # PID namespace would make the kernel believe its parent had died).
-        args.append("--clearenv")
-        for name, value in self.environment().items():
-            args += ["--setenv", name, value]
-        args += ["--remount-ro", "/", "--chdir", workdir, "--"]
-        init = Path(__file__).with_name("sandbox_init.py")
-        args += [sys.executable, "-I", "-S", str(init), json.dumps(spec), "--", *argv]
         return args
 
     def check(self) -> None:
@@ -374,26 +446,35 @@ class Sandbox(LoggingConfigurable):
                 raise SandboxUnavailable(_CHECKED[key])
             return
         probe = (
-            "import os, socket, resource\n"
+            "import os, socket, resource, time\n"
             "assert os.getpid() <= 3, os.getpid()\n"
-            "assert resource.getrlimit(resource.RLIMIT_NPROC)[0] > 0\n"
             "s = socket.socket()\n"
             "try:\n"
             "    s.connect(('1.1.1.1', 53))\n"
             "    raise SystemExit('network reachable')\n"
             "except OSError:\n"
             "    pass\n"
+            "resource.setrlimit(resource.RLIMIT_NPROC, (2, 2))\n"
+            "try:\n"
+            "    for _ in range(4):\n"
+            "        if os.fork() == 0:\n"
+            "            time.sleep(1)\n"
+            "            os._exit(0)\n"
+            "    raise SystemExit('the process limit does not apply')\n"
+            "except BlockingIOError:\n"
+            "    pass\n"
             "print('ok')\n"
         )
+        launch = None
         try:
-            self._check_exposure(self.read_only())
+            launch = self.launch([sys.executable, "-I", "-S", "-c", probe])
             result = subprocess.run(
-                self.command([sys.executable, "-I", "-S", "-c", probe]),
-                env=self.environment(),
+                launch.argv,
                 capture_output=True,
                 text=True,
                 timeout=60,
                 cwd="/",
+                **launch.popen_kwargs(),
             )
             problem = (
                 ""
@@ -409,9 +490,26 @@ class Sandbox(LoggingConfigurable):
             problem = str(error)
         except (OSError, subprocess.SubprocessError) as error:
             problem = f"bubblewrap failed to start ({error}). {INSTALL_HINT}"
+        finally:
+            if launch is not None:
+                launch.close()
         _CHECKED[key] = problem
         if problem:
             raise SandboxUnavailable(problem)
+
+
+class Launch:
+    """A bwrap command line and the account it starts as (see :meth:`Sandbox.launch`)."""
+
+    def __init__(self, argv: list[str], account: tuple[int, int] | None) -> None:
+        self.argv, self.account = argv, account
+
+    def popen_kwargs(self) -> dict[str, Any]:
+        """Further ``subprocess.Popen`` arguments (none: kept for callers' symmetry)."""
+        return {}
+
+    def close(self) -> None:
+        """Release what the launch holds (nothing at present)."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -518,9 +616,14 @@ class SandboxKernelManager(AsyncKernelManager):
         self.ip = str(self._socket_dir / "kernel")
         self.connection_file = str(self._socket_dir / "kernel.json")
         cmd, kw = await super()._async_pre_start_kernel(**kw)
-        cmd = self.sandbox.command(cmd, submission=submission, shared=[self._socket_dir])
+        launch = self.sandbox.launch(cmd, submission=submission, shared=[self._socket_dir])
+        if launch.account is not None:  # the kernel, as that account, must read its connection
+            os.chown(self.connection_file, *launch.account)
+        cmd = launch.argv
         kw["cwd"] = str(self._socket_dir)
         kw["env"] = self.sandbox.environment()
+        # The kernel's own stdout and stderr are the student's to fill: never the grader's.
+        kw["stdout"] = kw["stderr"] = subprocess.DEVNULL
         return cmd, kw
 
     pre_start_kernel = _async_pre_start_kernel  # type: ignore[assignment]
@@ -538,12 +641,18 @@ class SandboxKernelManager(AsyncKernelManager):
     _launch_kernel = _async_launch_kernel  # type: ignore[assignment]
 
     def kernel_pid(self) -> int | None:
-        """The host PID of the kernel itself (bwrap → bwrap's init → the kernel)."""
+        """The host PID of the kernel itself: bwrap → (bwrap →) bwrap's init → the kernel."""
         pid = getattr(self.provisioner, "pid", None)
-        if pid is None:
-            return None
-        tree = process_tree(pid)
-        return tree[2] if len(tree) > 2 else None
+        while pid is not None:
+            try:
+                words = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            except OSError:
+                return None
+            if words[1:3] == [b"-m", b"ipykernel_launcher"]:
+                return pid
+            children = _children(pid)
+            pid = children[0] if children else None
+        return None
 
     async def _async_interrupt_kernel(self) -> None:
         # A signal to bwrap's process group would stop bwrap, and the sandbox with it.
