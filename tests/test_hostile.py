@@ -505,14 +505,15 @@ def test_the_gradebook_is_written_only_by_the_grader(hostile):
 # No attack reads what it should not, or reaches anything
 
 
-def test_instructor_files_stay_unread(hostile):
-    """Does no attack's output or feedback page hold a line of any solution or hidden test?"""
+@pytest.mark.parametrize("name", sorted(ATTACKS))
+def test_instructor_files_stay_unread(hostile, name):
+    """Does the attack's own output, and its feedback, hold no line of any solution or hidden
+    test (of every assignment, released or not)?"""
     hidden = _hidden_lines()
     assert len(hidden) > 20
-    for name in ATTACKS:
-        text = _outputs(_graded_notebook(hostile, name)) + _feedback(hostile, name)
-        leaked = [line for line in hidden if line in text]
-        assert leaked == [], (name, leaked[:3])
+    text = _outputs(_graded_notebook(hostile, name)) + _feedback(hostile, name)
+    leaked = [line for line in hidden if line in text]
+    assert leaked == [], leaked[:3]
 
 
 def test_no_network_not_even_the_hosts_loopback(hostile):

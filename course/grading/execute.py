@@ -31,7 +31,7 @@ import nbformat
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
-from traitlets import Integer
+from traitlets import Enum, Integer
 
 from course.grading.checker import CheckerError, shared_checker
 from course.grading.names import METADATA_KEY, names_from_user
@@ -86,6 +86,14 @@ class SandboxedExecute(Execute):
         2_000_000,
         help="Most bytes of output kept per cell while it runs; more is dropped with a note. "
         "(LimitOutput then keeps at most its max_lines.)",
+    ).tag(config=True)
+
+    shutdown_kernel = Enum(
+        ["graceful", "immediate"],
+        default_value="immediate",
+        help="How the kernel stops after the last cell. A grading kernel has nothing to save, "
+        "and stopping its sandbox kills all it started, so it is stopped at once instead of "
+        "asked and waited for.",
     ).tag(config=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
