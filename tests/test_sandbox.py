@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -79,8 +78,13 @@ def _tree_hash(folder: Path) -> dict[str, str]:
 def course(tmp_path: Path) -> dict[str, Path]:
     """A course folder with every private part, an exchange, and one student's grading folder."""
     root = tmp_path / "course"
-    for part in ("source/ps1_phases", "release/ps1_phases", "submitted/other/ps1_phases",
-                 "autograded/me/ps1_phases", "feedback/other/ps1_phases"):
+    for part in (
+        "source/ps1_phases",
+        "release/ps1_phases",
+        "submitted/other/ps1_phases",
+        "autograded/me/ps1_phases",
+        "feedback/other/ps1_phases",
+    ):
         (root / part).mkdir(parents=True)
     (root / "source/ps1_phases/ps1_phases.ipynb").write_text("### BEGIN HIDDEN TESTS secret")
     (root / "gradebook.db").write_text("grades")
@@ -143,15 +147,19 @@ def test_it_sees_nothing_of_the_course_folder_the_exchange_or_the_host(course):
         Path("/var"),
     ]
     code = f"import os\nprint([p for p in {[str(p) for p in private]!r} if os.path.exists(p)])"
-    result = run(code, config=_config(course["root"], course["exchange"]), submission=course["mine"])
+    result = run(
+        code, config=_config(course["root"], course["exchange"]), submission=course["mine"]
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
     # a folder on the way to the Python environment shows only that way, nothing beside it
     for folder in (REPO, Path.home()):
         bound = [p for p in Sandbox().read_only() if folder in p.parents]
         allowed = {p.parts[len(folder.parts)] for p in bound}
-        listing = run(f"import os; print(sorted(os.listdir({str(folder)!r})) if "
-                      f"os.path.isdir({str(folder)!r}) else [])")
+        listing = run(
+            f"import os; print(sorted(os.listdir({str(folder)!r})) if "
+            f"os.path.isdir({str(folder)!r}) else [])"
+        )
         assert set(eval(listing.stdout)) <= allowed  # noqa: S307
 
 
@@ -298,8 +306,7 @@ def test_detached_processes_die_with_the_sandbox():
 def test_nested_user_namespaces_are_refused():
     """Can a submission not make a user namespace of its own (to escape the process limit)?"""
     result = run(
-        "import subprocess\n"
-        "print(subprocess.run(['unshare', '--user', 'true']).returncode)\n"
+        "import subprocess\nprint(subprocess.run(['unshare', '--user', 'true']).returncode)\n"
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() != "0"
@@ -399,7 +406,11 @@ def test_cpu_time_limit():
 
 def _notebook(*sources: str) -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nb.cells = [nbformat.v4.new_code_cell(source) for source in sources]
     return nb
 
@@ -470,6 +481,21 @@ def test_a_stopped_kernel_is_explained_and_the_notebook_goes_on(course):
     assert "MemoryError" in _text(nb.cells[3])
     assert "used more memory than a graded notebook may use" in _text(nb.cells[3])
     assert _text(nb.cells[4]).strip() == "still here"
+
+
+def test_output_is_capped_while_it_arrives(course):
+    """Is a flood of printed text and images cut while it arrives, with a note, not stored?"""
+    nb = _notebook(
+        "for _ in range(3000):\n    print('flood ' * 100)",
+        "import base64\npicture = base64.b64encode(b'x' * 300_000).decode()\n"
+        "for _ in range(20):\n    display({'image/png': picture, 'text/plain': 'x'}, raw=True)",
+    )
+    SandboxedExecute(timeout=60, max_output_bytes=100_000).preprocess(
+        nb, {"metadata": {"path": str(course["mine"])}}
+    )
+    for cell in nb.cells:
+        assert len(nbformat.writes(nbformat.v4.new_notebook(cells=[cell]))) < 600_000
+        assert "[Output cut: this cell printed more than 100 kB.]" in _text(cell)
 
 
 def test_the_kernel_is_not_sandboxed_when_switched_off(course):
