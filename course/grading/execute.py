@@ -109,6 +109,8 @@ class SandboxedExecute(Execute):
         resources = resources if resources is not None else {}
         self._restarts = 0
         self._output_bytes: dict[int, int] = {}
+        self._message_bytes: dict[int, int] = {}
+        self._cut_cells: set[int] = set()
         self._roles = self._cell_roles(nb, resources)
         self._checker = shared_checker(self)
         self._context_key = ""
@@ -335,16 +337,44 @@ class SandboxedExecute(Execute):
         text = result.get("data", {}).get("text/plain")
         if not isinstance(text, str):
             return None, "your notebook sent something other than data."
+        if len(text) > self._checker.max_bytes:
+            return None, (
+                f"your answers are too big to send ({len(text) / 1e6:.1f} MB; the limit for "
+                f"one check is {self._checker.max_bytes / 1e6:.1f} MB)."
+            )
         return text, None
 
     # ----------------------------------------------------------------------------------------
     # Output caps while outputs arrive
+
+    def process_message(
+        self, msg: dict[str, Any], cell: NotebookNode, cell_index: int
+    ) -> NotebookNode | None:
+        # Widget messages and updates are not outputs; bound every message a cell may send
+        # (10 times max_output_bytes), keeping the ones that end the cell or report its error.
+        if msg.get("msg_type") not in ("status", "error", "execute_input"):
+            used = self._message_bytes.get(cell_index, 0) + _size(msg.get("content"))
+            used += sum(len(buffer) for buffer in msg.get("buffers") or [])
+            self._message_bytes[cell_index] = used
+            if used > 10 * self.max_output_bytes:
+                self._cut(cell.outputs, cell_index)
+                return None
+        return super().process_message(msg, cell, cell_index)
+
+    def _cut(self, outs: list[NotebookNode], cell_index: int) -> None:
+        """Say once, at the end of the cell's outputs, that the rest was dropped."""
+        if cell_index in self._cut_cells:
+            return
+        self._cut_cells.add(cell_index)
+        note = f"\n[Output cut: this cell printed more than {self.max_output_bytes // 1000} kB.]\n"
+        outs.append(nbformat.v4.new_output("stream", name="stdout", text=note))
 
     def output(
         self, outs: list[NotebookNode], msg: dict[str, Any], display_id: str | None, cell_index: int
     ) -> NotebookNode | None:
         used = self._output_bytes.get(cell_index, 0)
         if used > self.max_output_bytes:
+            self._cut(outs, cell_index)
             return None
         content = msg.get("content", {})
         size = len(content.get("text", "")) + len(content.get("evalue", ""))
@@ -356,18 +386,22 @@ class SandboxedExecute(Execute):
         used += size
         self._output_bytes[cell_index] = used
         if used > self.max_output_bytes:
-            outs.append(
-                nbformat.v4.new_output(
-                    "stream",
-                    name="stdout",
-                    text=(
-                        f"\n[Output cut: this cell printed more than "
-                        f"{self.max_output_bytes // 1000} kB.]\n"
-                    ),
-                )
-            )
+            self._cut(outs, cell_index)
             return None
         return super().output(outs, msg, display_id, cell_index)
+
+
+def _size(value: Any, depth: int = 0) -> int:
+    """Roughly how many bytes a message's content holds (its strings, at any depth)."""
+    if isinstance(value, str | bytes):
+        return len(value)
+    if depth > 20:
+        return 0
+    if isinstance(value, dict):
+        return sum(len(str(key)) + _size(item, depth + 1) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return sum(_size(item, depth + 1) for item in value)
+    return 8
 
 
 def _error(ename: str, evalue: str) -> NotebookNode:

@@ -41,6 +41,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import zmq
 import zmq.asyncio
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Bool, Float, Instance, Integer, List, Unicode, default
@@ -584,6 +585,24 @@ class MemoryWatch(threading.Thread):
 # The kernel manager
 
 
+MAX_MESSAGE_BYTES = 64 * MiB
+_CONTEXT: tuple[int, zmq.asyncio.Context] | None = None
+
+
+def _grading_context() -> zmq.asyncio.Context:
+    """This process's ZeroMQ context for grading kernels (a new one after a fork).
+
+    A kernel that sends a message bigger than :data:`MAX_MESSAGE_BYTES` is disconnected
+    instead of filling the grader's memory; its cell then times out.
+    """
+    global _CONTEXT
+    if _CONTEXT is None or _CONTEXT[0] != os.getpid() or _CONTEXT[1].closed:
+        context = zmq.asyncio.Context()
+        context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+        _CONTEXT = (os.getpid(), context)
+    return _CONTEXT[1]
+
+
 class SandboxKernelManager(AsyncKernelManager):
     """A Jupyter kernel manager whose kernels run in a :class:`Sandbox`.
 
@@ -610,7 +629,7 @@ class SandboxKernelManager(AsyncKernelManager):
     @default("context")
     def _context_default(self) -> zmq.asyncio.Context:
         self._created_context = False
-        return zmq.asyncio.Context.instance()
+        return _grading_context()
 
     def client(self, **kwargs: Any) -> Any:
         kwargs.setdefault("context", self.context)
