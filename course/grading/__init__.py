@@ -3,6 +3,14 @@
 * :mod:`course.grading.checks` – ``expect``, ``answer_value``, ``expect_answer`` for test cells;
 * :mod:`course.grading.preprocessors` – ``ExtractAnswerRecords`` and ``HideHiddenTests``;
 * :mod:`course.grading.pipeline` – ``grade()``, behind ``course grade ASSIGNMENT``.
+
+The grading boundary (a submission's code on one side, the checks on the other):
+
+* :mod:`course.grading.sandbox` – the bubblewrap sandbox of every grading kernel, its limits;
+* :mod:`course.grading.names` – which names a test cell reads from the student;
+* :mod:`course.grading.transfer` – those values sent as data (JSON), never pickled;
+* :mod:`course.grading.checker` – the separate process that runs the test cells;
+* :mod:`course.grading.execute` – ``SandboxedExecute``, nbgrader's ``Execute`` using all three.
 """
 
 from __future__ import annotations
