@@ -444,6 +444,39 @@ def test_a_kernel_runs_in_the_sandbox_and_survives_an_interrupt(course):
     assert _text(nb.cells[2]).strip() == "42"  # the same kernel, still alive
 
 
+def test_no_folder_of_the_host_is_writable_from_a_kernel(course):
+    """Can a kernel change neither its connection file nor the host folder that holds it (it
+    talks over sockets in a tmpfs of its own)?"""
+    from jupyter_core.utils import run_sync
+
+    manager = SandboxKernelManager(kernel_name="python3")
+    run_sync(manager.start_kernel)(cwd=str(course["mine"]))
+    client = manager.client()
+    client.start_channels()
+    try:
+        run_sync(client.wait_for_ready)(timeout=120)
+        folder = manager._socket_dir
+        before = _tree_hash(folder)
+        code = (
+            "import os\n"
+            "words = open('/proc/self/cmdline').read().split('\\0')\n"
+            "connection = words[words.index('-f') + 1]\n"
+            "try:\n"
+            "    open(connection, 'a').write('x')\n"
+            "except OSError as error:\n"
+            "    print('refused', error.errno)\n"
+            "open(os.path.join(os.path.dirname(connection), 'planted'), 'w').write('x')\n"
+            "print(sorted(os.listdir('/run/kernel')))"
+        )
+        reply = run_sync(client.execute_interactive)(code, timeout=60, output_hook=lambda m: None)
+        assert reply["content"]["status"] == "ok"
+        assert _tree_hash(folder) == before  # 'planted' went to the sandbox's own /tmp
+        assert sorted(p.name for p in folder.iterdir()) == ["kernel.json"]
+    finally:
+        client.stop_channels()
+        run_sync(manager.shutdown_kernel)(now=True)
+
+
 def test_processes_a_kernel_started_die_with_it(course):
     """When the kernel stops, is the detached process it started gone too?"""
     marker = f"hostile-{uuid.uuid4().hex}"

@@ -15,7 +15,9 @@ Inside the sandbox a submission
   folder (``source/``, ``release/``, ``gradebook.db``, ``submitted/``, ``autograded/``,
   ``feedback/``), not the exchange, not anyone's home;
 * has no network at all, not even loopback to the host (its own network namespace); the kernel
-  talks to the grader over Unix sockets (ZeroMQ's ``ipc`` transport) in a folder bound in;
+  talks to the grader over Unix sockets (ZeroMQ's ``ipc`` transport) that it makes in a small
+  tmpfs of its own, which the grader reaches through ``/proc/<pid>/root``: no folder of the host
+  is writable from inside;
 * has its own PID namespace: every process it starts, detached or not, is killed when the kernel
   stops or the grader dies;
 * runs in its own user namespace (even when the grader is root), so that the kernel's
@@ -30,6 +32,8 @@ Inside the sandbox a submission
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -38,6 +42,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +66,7 @@ ROOT = "/sandbox"  # a size-limited tmpfs: the submission's copy and the home fo
 WORKDIR = f"{ROOT}/submission"
 HOME = "/home/student"
 SUBMISSION_SOURCE = "/run/course/submission"
+KERNEL_SOCKETS = "/run/kernel"  # a 1 MB tmpfs in the sandbox for the kernel's Unix sockets
 INSTALL_HINT = (
     "Install bubblewrap (Debian and Ubuntu: `sudo apt-get install bubblewrap`; Fedora: "
     "`sudo dnf install bubblewrap`), then grade again. On a machine that cannot have it, "
@@ -314,14 +320,17 @@ class Sandbox(LoggingConfigurable):
         argv: list[str],
         *,
         submission: str | Path | None = None,
-        shared: list[Path] = (),  # type: ignore[assignment]
+        files: list[Path] = (),  # type: ignore[assignment]
         workdir: str = WORKDIR,
     ) -> Launch:
         """Wrap ``argv`` in bwrap; return the command line and how to start it.
 
         ``submission``: a host folder whose files are copied into the private working folder
         before ``argv`` starts (bound read-only at ``/run/course/submission`` for the copy).
-        ``shared``: host folders bound read-write at the same path (the kernel's sockets).
+        ``files``: host files bound read-only at the same path (the kernel's connection file).
+        Nothing of the host is writable from inside: the kernel makes its sockets in
+        :data:`KERNEL_SOCKETS`, a small tmpfs of its own, which the grader reaches through
+        ``/proc/<pid>/root`` (see :class:`SandboxKernelManager`).
 
         An ordinary grading account runs one bwrap. A root grader runs two: an outer bwrap, as
         root, that only builds the file system the sandbox may see (root can reach an
@@ -343,8 +352,8 @@ class Sandbox(LoggingConfigurable):
                 inner += ["--ro-bind", str(path), str(path)]
         if submission is not None:
             inner += ["--ro-bind", str(submission), SUBMISSION_SOURCE]
-        for path in shared:
-            inner += ["--bind", str(path), str(path)]
+        for path in files:
+            inner += ["--ro-bind", str(path), str(path)]
         # Only the sandbox's own environment (jupyter_client adds JPY_PARENT_PID, which inside a
         # PID namespace would make the kernel believe its parent had died).
         inner.append("--clearenv")
@@ -354,9 +363,7 @@ class Sandbox(LoggingConfigurable):
         inner += [sys.executable, "-I", "-S", str(init), json.dumps(spec), "--", *argv]
         if account is None:
             return Launch(inner, None)
-        for path in shared:
-            os.chown(path, *account)
-        visible = [*read_only, *shared] + ([submission] if submission is not None else [])
+        visible = [*read_only, *files] + ([submission] if submission is not None else [])
         # the outer layer needs a /proc the inner bwrap may mount over, a /dev and a /tmp (where
         # the inner bwrap builds its root)
         outer = [bwrap, "--die-with-parent", "--dev-bind", "/proc", "/proc", "--dev", "/dev"]
@@ -372,7 +379,7 @@ class Sandbox(LoggingConfigurable):
         outer += self._system()
         for path in visible:
             if str(path) != "/usr" and Path("/usr") not in path.parents:
-                outer += ["--bind" if path in shared else "--ro-bind", str(path), str(path)]
+                outer += ["--ro-bind", str(path), str(path)]
         drop = (
             "import os, sys; uid, gid = int(sys.argv[1]), int(sys.argv[2]); os.setgroups([]); "
             "os.setresgid(gid, gid, gid); os.setresuid(uid, uid, uid); "
@@ -420,6 +427,10 @@ class Sandbox(LoggingConfigurable):
             "--symlink",
             f"{ROOT}/home",
             HOME,
+            "--size",
+            str(MiB),
+            "--tmpfs",
+            KERNEL_SOCKETS,
         ]
 
     @staticmethod
@@ -619,6 +630,7 @@ class SandboxKernelManager(AsyncKernelManager):
 
     _socket_dir: Path | None = None
     _watch: MemoryWatch | None = None
+    _root_fd: int | None = None
 
     @property
     def sandboxed(self) -> bool:
@@ -640,16 +652,17 @@ class SandboxKernelManager(AsyncKernelManager):
             return await super()._async_pre_start_kernel(**kw)
         self.sandbox.check()
         submission = kw.get("cwd")
-        if self._socket_dir is None:
+        if self._socket_dir is None:  # holds the connection file, which the kernel only reads
             self._socket_dir = Path(tempfile.mkdtemp(prefix="course-kernel-"))
         self.transport = "ipc"
         self.cache_ports = False
-        self.ip = str(self._socket_dir / "kernel")
+        self.ip = f"{KERNEL_SOCKETS}/kernel"  # as the kernel sees it; see _async_launch_kernel
         self.connection_file = str(self._socket_dir / "kernel.json")
         cmd, kw = await super()._async_pre_start_kernel(**kw)
-        launch = self.sandbox.launch(cmd, submission=submission, shared=[self._socket_dir])
+        connection = Path(self.connection_file)
+        launch = self.sandbox.launch(cmd, submission=submission, files=[connection])
         if launch.account is not None:  # the kernel, as that account, must read its connection
-            os.chown(self.connection_file, *launch.account)
+            os.chown(connection, *launch.account)
         cmd = launch.argv
         kw["cwd"] = str(self._socket_dir)
         kw["env"] = self.sandbox.environment()
@@ -661,15 +674,37 @@ class SandboxKernelManager(AsyncKernelManager):
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
         await super()._async_launch_kernel(kernel_cmd, **kw)
-        if self.sandboxed and self.provisioner is not None:
-            self._watch = MemoryWatch(
-                self.provisioner.pid,  # type: ignore[attr-defined]
-                self.sandbox.memory_limit,
-                self.sandbox.memory_check_interval,
-            )
-            self._watch.start()
+        if not (self.sandboxed and self.provisioner is not None):
+            return
+        self._watch = MemoryWatch(
+            self.provisioner.pid,  # type: ignore[attr-defined]
+            self.sandbox.memory_limit,
+            self.sandbox.memory_check_interval,
+        )
+        self._watch.start()
+        # The kernel's sockets are inside the sandbox; reach them through its root directory,
+        # held open so that the path cannot come to mean another process's if the PID is reused.
+        pid = await self._kernel_started()
+        self._root_fd = os.open(f"/proc/{pid}/root", os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
+        self.ip = f"/proc/self/fd/{self._root_fd}{KERNEL_SOCKETS}/kernel"
 
     _launch_kernel = _async_launch_kernel  # type: ignore[assignment]
+
+    async def _kernel_started(self, timeout: float = 120) -> int:
+        """Wait until the kernel process runs in its sandbox; return its host PID."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            pid = self.kernel_pid()
+            if pid is not None:
+                return pid
+            process = getattr(self.provisioner, "process", None)
+            if process is not None and process.poll() is not None:
+                raise RuntimeError(
+                    f"The grading sandbox stopped before the kernel started (exit status "
+                    f"{process.returncode}). Run `course grade` to see whether the sandbox works."
+                )
+            await asyncio.sleep(0.02)
+        raise RuntimeError(f"The sandboxed kernel did not start within {timeout:.0f} s.")
 
     def kernel_pid(self) -> int | None:
         """The host PID of the kernel itself: bwrap → (bwrap →) bwrap's init → the kernel."""
@@ -720,6 +755,10 @@ class SandboxKernelManager(AsyncKernelManager):
         if self._watch is not None:
             self._watch.stop()
         await super()._async_cleanup_resources(restart=restart)
+        if self._root_fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._root_fd)
+            self._root_fd = None
         if not restart and self._socket_dir is not None:
             shutil.rmtree(self._socket_dir, ignore_errors=True)
             self._socket_dir = None
