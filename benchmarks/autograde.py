@@ -12,10 +12,11 @@ Builds a temporary course with ps1_phases, puts N complete submissions in ``subm
 3. **course grade --no-sandbox**: the same without the sandbox (the checker still on), to
    measure the sandbox's own cost.
 
-It also times raw execution of the same notebook with nbclient. Every run must give every
-submission its 9 autograded points, or the benchmark stops. Figures are wall times, to be read
-as ratios within one run; the load average before and after each run says how busy the machine
-was (a shared machine disturbs every run, not only one).
+It also times raw execution of the same notebook with nbclient, and the start of a kernel with
+and without the sandbox (start, first reply, stop: the sandbox's own cost, apart from the rest).
+Every run must give every submission its 9 autograded points, or the benchmark stops. Figures
+are wall times, to be read as ratios within one run; the load average before and after each run
+says how busy the machine was (a shared machine disturbs every run, not only one).
 
     python benchmarks/autograde.py [--students 60] [--workers N]
 """
@@ -66,6 +67,31 @@ def _run(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, str
     if result.returncode != 0:
         raise SystemExit(f"{' '.join(command[:3])} failed:\n{result.stderr[-3000:]}")
     return wall, f"{load:.1f} -> {os.getloadavg()[0]:.1f}"
+
+
+def _kernel_start(sandboxed: bool, folder: str, times: int = 5) -> float:
+    """Median seconds to start a kernel, get its first reply and stop it."""
+    from jupyter_client import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+    from traitlets.config import Config
+
+    from course.grading.sandbox import SandboxKernelManager
+
+    config = Config()
+    config.Sandbox.enabled = sandboxed
+    manager_class = SandboxKernelManager if sandboxed else AsyncKernelManager
+    seconds = []
+    for _ in range(times):
+        start = time.perf_counter()
+        manager = manager_class(kernel_name="python3", config=config)
+        run_sync(manager.start_kernel)(cwd=folder)
+        client = manager.client()
+        client.start_channels()
+        run_sync(client.wait_for_ready)(timeout=120)
+        client.stop_channels()
+        run_sync(manager.shutdown_kernel)(now=True)
+        seconds.append(time.perf_counter() - start)
+    return statistics.median(seconds)
 
 
 def _check_scores(course: Path, env: dict[str, str], n: int) -> None:
@@ -123,6 +149,8 @@ def main() -> None:
             ).execute()
             raw.append(time.perf_counter() - start)
         raw_seconds = statistics.median(raw)
+        plain_start = _kernel_start(False, tmp)
+        sandboxed_start = _kernel_start(True, tmp)
 
         for number in range(n):
             folder = course / "submitted" / f"student{number:03d}" / ASSIGNMENT
@@ -159,6 +187,10 @@ def main() -> None:
 
     print(f"submissions: {n}, cores: {os.cpu_count()}, course grade workers: {workers}")
     print(f"raw notebook execution (nbclient):        {raw_seconds:6.2f} s per notebook")
+    print(
+        f"kernel start and stop, median of 5:        {plain_start:6.2f} s plain, "
+        f"{sandboxed_start:.2f} s sandboxed ({sandboxed_start - plain_start:+.2f} s)"
+    )
     rows = [
         ("stock nbgrader autograde (serial)", stock),
         (f"course grade ({workers} workers)", sandboxed),
@@ -172,12 +204,6 @@ def main() -> None:
     print(
         f"sandbox's own overhead per submission:       {overhead:+.2f} s of worker time "
         f"({overhead / (unsandboxed[0] * workers / n):+.0%})"
-    )
-    per_submission = sandboxed[0] * workers / n
-    print(
-        f"per-submission worker time beyond raw execution, course grade: "
-        f"{(per_submission - raw_seconds) / raw_seconds:+.0%}; stock serial: "
-        f"{(stock[0] / n - raw_seconds) / raw_seconds:+.0%}"
     )
 
 

@@ -167,3 +167,14 @@ def test_the_checker_is_another_process(checker):
     """Does the check run in a process other than the grader's?"""
     process, _, _ = checker
     assert process._process is not None and process._process.pid != os.getpid()
+
+
+def test_a_checker_that_stopped_starts_again_with_its_context_and_answers(checker):
+    """If the checker process dies, does the next check start a new one that still knows the
+    trusted context and the notebook's answers?"""
+    process, key, _ = checker
+    process.answers({"order": {"exercise_id": "order", "value": ["x", "y"]}})
+    os.kill(process._process.pid, 9)
+    process._process.wait()
+    assert _errors(_check(checker, "q-values", {"counts": pd.Series({"a": 2, "b": 1})})) == []
+    assert _errors(process.check(key, "q-widget", TESTS["q-widget"], [], None)) == []

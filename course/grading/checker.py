@@ -346,12 +346,13 @@ class Checker(LoggingConfigurable):
 
     _process: subprocess.Popen[bytes] | None = None
     _folder: str | None = None
-    _contexts: set[str]
+    _known: dict[str, list[dict[str, str]]]
+    _answers: dict[str, Any] | None = None
     _lock: threading.Lock
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._contexts = set()
+        self._known = {}
         self._lock = threading.Lock()
 
     def _start(self) -> None:
@@ -383,7 +384,6 @@ class Checker(LoggingConfigurable):
         finally:
             if launch is not None:
                 launch.close()
-        self._contexts = set()
 
     def close(self) -> None:
         """Stop the checker process (it also stops by itself when the grader exits)."""
@@ -400,35 +400,46 @@ class Checker(LoggingConfigurable):
             self._folder = None
 
     def request(self, message: dict[str, Any], timeout: float) -> dict[str, Any]:
-        """Send one request and wait for its reply; raise :class:`CheckerError` on failure."""
+        """Send one request and wait for its reply; raise :class:`CheckerError` on failure.
+
+        A checker that stopped (or was stopped after it did not answer) is started again, and
+        given the trusted contexts and the answers it had before.
+        """
         with self._lock:
             if self._process is None or self._process.poll() is not None:
                 self.close()
                 self._start()
-            process = self._process
-            assert process is not None and process.stdin and process.stdout
-            reply: dict[str, Any] | None = None
-            done = threading.Event()
+                for key, cells in self._known.items():
+                    self._exchange({"op": "context", "key": key, "cells": cells}, self.timeout * 4)
+                if self._answers is not None:
+                    self._exchange({"op": "answers", "answers": self._answers}, self.timeout)
+            return self._exchange(message, timeout)
 
-            def read() -> None:
-                nonlocal reply
-                with contextlib.suppress(Exception):
-                    reply = _receive(process.stdout)  # type: ignore[arg-type]
-                done.set()
+    def _exchange(self, message: dict[str, Any], timeout: float) -> dict[str, Any]:
+        process = self._process
+        assert process is not None and process.stdin and process.stdout
+        reply: dict[str, Any] | None = None
+        done = threading.Event()
 
-            try:
-                _send(process.stdin, message)
-            except OSError as error:
-                self.close()
-                raise CheckerError(f"the checker stopped ({error})") from None
-            reader = threading.Thread(target=read, daemon=True)
-            reader.start()
-            if not done.wait(timeout) or reply is None:
-                self.close()
-                raise CheckerError("the checker did not answer in time, or stopped")
-            if not reply.get("ok"):
-                raise CheckerError(reply.get("error", "the checker failed"))
-            return reply
+        def read() -> None:
+            nonlocal reply
+            with contextlib.suppress(Exception):
+                reply = _receive(process.stdout)  # type: ignore[arg-type]
+            done.set()
+
+        try:
+            _send(process.stdin, message)
+        except OSError as error:
+            self.close()
+            raise CheckerError(f"the checker stopped ({error})") from None
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        if not done.wait(timeout) or reply is None:
+            self.close()
+            raise CheckerError("the checker did not answer in time, or stopped")
+        if not reply.get("ok"):
+            raise CheckerError(reply.get("error", "the checker failed"))
+        return reply
 
     def context(self, cells: list[dict[str, str]]) -> tuple[str, list[str], list[str]]:
         """Build (or reuse) the trusted context of these cells; return key, names, problems."""
@@ -436,11 +447,12 @@ class Checker(LoggingConfigurable):
         reply = self.request(
             {"op": "context", "key": key, "cells": cells}, timeout=self.timeout * 4
         )
-        self._contexts.add(key)
+        self._known[key] = cells
         return key, reply["trusted"], reply["problems"]
 
     def answers(self, answers: dict[str, Any]) -> None:
         """Give the checker the widget answers of the notebook about to be checked."""
+        self._answers = answers
         self.request({"op": "answers", "answers": answers}, timeout=self.timeout)
 
     def check(

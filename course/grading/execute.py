@@ -115,7 +115,6 @@ class SandboxedExecute(Execute):
         self._checker = shared_checker(self)
         self._context_key = ""
         self._trusted: list[str] = []
-        self._checker_problem = ""
         try:
             cells = self._context_cells(nb)
             self._context_key, self._trusted, problems = self._checker.context(cells)
@@ -130,8 +129,8 @@ class SandboxedExecute(Execute):
             self.log.info("Recorded widget answers found: %s", ", ".join(sorted(answers)) or "none")
             self._checker.answers(answers)
         except CheckerError as error:
-            self._checker_problem = str(error)
-            self.log.error("The checker could not start: %s", error)
+            # the grader's fault, not the student's: fail this notebook, listed with the reason
+            raise RuntimeError(f"The checker could not start: {error}") from None
         return super().preprocess(nb, resources, km=km)
 
     def _cell_roles(self, nb: NotebookNode, resources: dict[str, Any]) -> dict[str, dict]:
@@ -289,11 +288,6 @@ class SandboxedExecute(Execute):
             cell.metadata.nbgrader["points"] = role["points"]
         self.code_cells_executed += 1
         cell.execution_count = self.code_cells_executed
-        if self._checker_problem:
-            cell.outputs = [
-                _error("CheckerError", f"The check could not run: {self._checker_problem}")
-            ]
-            return
         override = _overrides(self._override_path).get(grade_id) if self._override_path else None
         names = names_from_user(role["source"], self._trusted, override)
         payload, problem = self._fetch(names, index)
@@ -303,15 +297,10 @@ class SandboxedExecute(Execute):
             )
             cell.outputs = [nbformat.from_dict(output) for output in outputs]
         except CheckerError as error:
+            # this check's data stopped or stalled the checker: the check fails, with the
+            # reason; the checker starts again, with its contexts and answers, for the next
             self.log.error("Check %s failed to run: %s", grade_id, error)
             cell.outputs = [_error("CheckerError", f"The check could not run: {error}")]
-            if "did not answer" in str(error):
-                try:  # the checker was restarted: rebuild its context for the next cells
-                    self._context_key, self._trusted, _ = self._checker.context(
-                        self._context_cells(self.nb)
-                    )
-                except CheckerError as again:
-                    self._checker_problem = str(again)
 
     def _fetch(self, names: list[str], index: int) -> tuple[str | None, str | None]:
         """Ask the student's kernel for ``names`` as data; return (payload, problem)."""
