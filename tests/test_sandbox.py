@@ -107,7 +107,10 @@ def test_the_sandbox_works_here():
 
 
 def test_it_sees_its_own_files_the_environment_and_the_datasets(course):
-    """Does a submission see a copy of its own files, Python, the course package and the data?"""
+    """Does a submission see a copy of its own files (even in a private folder), Python, the
+    course package and the data?"""
+    course["mine"].chmod(0o700)
+    (course["mine"] / "data.csv").chmod(0o600)
     code = (
         "import os, sys\n"
         "from course import data\n"

@@ -342,6 +342,11 @@ class Sandbox(LoggingConfigurable):
         account = self.account()
         bwrap = self.executable()
         submission = Path(submission).resolve() if submission is not None else None
+        staged = None
+        if account is not None and submission is not None:
+            # the sandbox's account may not read the grader's folders: give it its own copy
+            staged = Path(tempfile.mkdtemp(prefix="course-submission-"))
+            submission = _stage(submission, staged / "files", account)
         spec: dict[str, Any] = {"limits": self.limits()}
         if submission is not None:
             spec["copy"] = [SUBMISSION_SOURCE, workdir]
@@ -386,7 +391,7 @@ class Sandbox(LoggingConfigurable):
             "os.execv(sys.argv[4], sys.argv[4:])"
         )
         outer += ["--", sys.executable, "-I", "-S", "-c", drop, *map(str, account), "--", *inner]
-        return Launch(outer, account)
+        return Launch(outer, account, staged)
 
     def _namespaces(self) -> list[str]:
         return [
@@ -511,18 +516,37 @@ class Sandbox(LoggingConfigurable):
             raise SandboxUnavailable(problem)
 
 
+def _stage(source: Path, target: Path, account: tuple[int, int]) -> Path:
+    """Copy ``source`` to ``target``, owned by ``account``; files it cannot read are left out."""
+    try:
+        shutil.copytree(source, target, symlinks=True, ignore_dangling_symlinks=True)
+    except shutil.Error:
+        pass  # copied what could be read
+    except OSError:
+        target.mkdir(parents=True, exist_ok=True)
+    for path in [target, *target.rglob("*")]:
+        with contextlib.suppress(OSError):
+            os.lchown(path, *account)
+    return target
+
+
 class Launch:
     """A bwrap command line and the account it starts as (see :meth:`Sandbox.launch`)."""
 
-    def __init__(self, argv: list[str], account: tuple[int, int] | None) -> None:
-        self.argv, self.account = argv, account
+    def __init__(
+        self, argv: list[str], account: tuple[int, int] | None, staged: Path | None = None
+    ) -> None:
+        self.argv, self.account, self.staged = argv, account, staged
 
     def popen_kwargs(self) -> dict[str, Any]:
         """Further ``subprocess.Popen`` arguments (none: kept for callers' symmetry)."""
         return {}
 
     def close(self) -> None:
-        """Release what the launch holds (nothing at present)."""
+        """Remove the staged copy of the submission (once the sandbox has copied it)."""
+        if self.staged is not None:
+            shutil.rmtree(self.staged, ignore_errors=True)
+            self.staged = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -631,6 +655,7 @@ class SandboxKernelManager(AsyncKernelManager):
     _socket_dir: Path | None = None
     _watch: MemoryWatch | None = None
     _root_fd: int | None = None
+    _launch: Launch | None = None
 
     @property
     def sandboxed(self) -> bool:
@@ -663,6 +688,7 @@ class SandboxKernelManager(AsyncKernelManager):
         launch = self.sandbox.launch(cmd, submission=submission, files=[connection])
         if launch.account is not None:  # the kernel, as that account, must read its connection
             os.chown(connection, *launch.account)
+        self._launch = launch
         cmd = launch.argv
         kw["cwd"] = str(self._socket_dir)
         kw["env"] = self.sandbox.environment()
@@ -684,7 +710,12 @@ class SandboxKernelManager(AsyncKernelManager):
         self._watch.start()
         # The kernel's sockets are inside the sandbox; reach them through its root directory,
         # held open so that the path cannot come to mean another process's if the PID is reused.
-        pid = await self._kernel_started()
+        try:
+            pid = await self._kernel_started()
+        finally:
+            if self._launch is not None:
+                self._launch.close()  # the kernel has its own copy by now
+                self._launch = None
         self._root_fd = os.open(f"/proc/{pid}/root", os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
         self.ip = f"/proc/self/fd/{self._root_fd}{KERNEL_SOCKETS}/kernel"
 

@@ -35,7 +35,10 @@ def main(argv: list[str]) -> None:
     command = argv[separator + 1 :]
     source, target = spec.get("copy") or (None, None)
     if source and os.path.isdir(source):
-        shutil.copytree(source, target, symlinks=True, dirs_exist_ok=True)
+        try:
+            shutil.copytree(source, target, symlinks=True, dirs_exist_ok=True)
+        except (shutil.Error, OSError) as error:  # copy what can be read; say what could not
+            print(f"Some submitted files could not be copied: {error}"[:500], file=sys.stderr)
     for name, value in spec.get("limits", {}).items():
         if value is None:
             continue
