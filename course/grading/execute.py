@@ -49,6 +49,7 @@ _LIMIT_ERRORS = [
     ("file size", re.compile(r"File too large|\[Errno 27\]")),
 ]
 _SOURCE_CACHE: dict[tuple[str, float], dict[str, list[str]]] = {}
+_ROLES: dict[tuple, dict[str, dict]] = {}  # cell roles by notebook and assignment version
 
 
 def _overrides(path: Path) -> dict[str, list[str]]:
@@ -134,38 +135,68 @@ class SandboxedExecute(Execute):
         return super().preprocess(nb, resources, km=km)
 
     def _cell_roles(self, nb: NotebookNode, resources: dict[str, Any]) -> dict[str, dict]:
-        """Each graded or locked cell's role and trusted source, from nbgrader's gradebook."""
-        info = resources.get("nbgrader", {})
-        roles: dict[str, dict] = {}
-        if info.get("db_url") and info.get("assignment") and info.get("notebook"):
-            from nbgrader.api import Gradebook
+        """Each graded or locked cell's role and trusted source, from nbgrader's gradebook.
 
-            with Gradebook(info["db_url"]) as gradebook:
-                notebook = gradebook.find_notebook(info["notebook"], info["assignment"])
-                graded = {cell.name: cell for cell in notebook.grade_cells}
-                solutions = {cell.name for cell in notebook.solution_cells}
-                for cell in notebook.source_cells:
-                    if cell.cell_type != "code" or cell.name in solutions:
-                        continue
-                    if cell.name in graded:
-                        roles[cell.name] = {
-                            "kind": "test",
-                            "source": cell.source,
-                            "points": float(graded[cell.name].max_score),
-                        }
-                    elif cell.locked:
-                        roles[cell.name] = {"kind": "trusted", "source": cell.source}
-            self._override_path = self._source_path(info)
-        else:  # outside nbgrader: trust the notebook's own metadata
-            for cell in nb.cells:
-                meta = cell.metadata.get("nbgrader", {})
-                if cell.cell_type != "code" or meta.get("solution") or not meta.get("grade_id"):
-                    continue
-                if meta.get("grade"):
-                    roles[meta["grade_id"]] = {"kind": "test", "source": cell.source}
-                elif meta.get("locked"):
-                    roles[meta["grade_id"]] = {"kind": "trusted", "source": cell.source}
+        Read once per grading process for each notebook of an assignment, and again whenever
+        the assignment is generated anew (its source or released notebook changes).
+        """
+        info = resources.get("nbgrader", {})
+        if not (info.get("db_url") and info.get("assignment") and info.get("notebook")):
             self._override_path = None
+            return self._roles_from_metadata(nb)
+        self._override_path = self._source_path(info)
+        key = (info["db_url"], info["assignment"], info["notebook"], *self._versions(info))
+        if key[3:] and key in _ROLES:
+            return _ROLES[key]
+        from nbgrader.api import Gradebook
+
+        roles: dict[str, dict] = {}
+        with Gradebook(info["db_url"]) as gradebook:
+            notebook = gradebook.find_notebook(info["notebook"], info["assignment"])
+            graded = {cell.name: cell for cell in notebook.grade_cells}
+            solutions = {cell.name for cell in notebook.solution_cells}
+            for cell in notebook.source_cells:
+                if cell.cell_type != "code" or cell.name in solutions:
+                    continue
+                if cell.name in graded:
+                    roles[cell.name] = {
+                        "kind": "test",
+                        "source": cell.source,
+                        "points": float(graded[cell.name].max_score),
+                    }
+                elif cell.locked:
+                    roles[cell.name] = {"kind": "trusted", "source": cell.source}
+        if key[3:]:
+            _ROLES[key] = roles
+        return roles
+
+    def _versions(self, info: dict[str, Any]) -> tuple:
+        """When the assignment's source and released notebook last changed (empty if unknown)."""
+        try:
+            from nbgrader.coursedir import CourseDirectory
+
+            course = CourseDirectory(parent=self)
+            versions = []
+            for folder in (course.source_directory, course.release_directory):
+                path = Path(course.format_path(folder, ".", info["assignment"]))
+                stat = (path / f"{info['notebook']}.ipynb").stat()
+                versions += [stat.st_mtime_ns, stat.st_size]
+            return tuple(versions)
+        except Exception:  # noqa: BLE001 - then the gradebook is read every time
+            return ()
+
+    @staticmethod
+    def _roles_from_metadata(nb: NotebookNode) -> dict[str, dict]:
+        """Outside nbgrader (no gradebook): the notebook's own metadata says what is a test."""
+        roles: dict[str, dict] = {}
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if cell.cell_type != "code" or meta.get("solution") or not meta.get("grade_id"):
+                continue
+            if meta.get("grade"):
+                roles[meta["grade_id"]] = {"kind": "test", "source": cell.source}
+            elif meta.get("locked"):
+                roles[meta["grade_id"]] = {"kind": "trusted", "source": cell.source}
         return roles
 
     def _source_path(self, info: dict[str, Any]) -> Path | None:
