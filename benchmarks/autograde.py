@@ -16,7 +16,9 @@ It also times raw execution of the same notebook with nbclient, and the start of
 and without the sandbox (start, first reply, stop: the sandbox's own cost, apart from the rest).
 Every run must give every submission its 9 autograded points, or the benchmark stops. Figures
 are wall times, to be read as ratios within one run; the load average before and after each run
-says how busy the machine was (a shared machine disturbs every run, not only one).
+says how busy the machine was. Where it can (root, with cgroup v1's ``cpuacct`` controller), it
+also counts the CPU seconds each run used, sandboxed processes included: a figure that other
+work on a shared machine disturbs far less than wall time.
 
     python benchmarks/autograde.py [--students 60] [--workers N]
 """
@@ -58,15 +60,40 @@ STOCK = [
 ]
 
 
-def _run(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, str]:
-    """Run ``command``; return its wall seconds and the load average before and after."""
+CPUACCT = Path("/sys/fs/cgroup/cpuacct")
+
+
+def _run(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, str, float | None]:
+    """Run ``command``; return its wall seconds, the load average before and after, and the
+    CPU seconds it and everything it started used (None where that cannot be counted)."""
+    group = CPUACCT / f"course-benchmark-{os.getpid()}-{time.monotonic_ns()}"
+    try:
+        group.mkdir()
+    except OSError:
+        group = None
+
+    def join() -> None:  # in the child, before it runs: all it starts is counted too
+        if group is not None:
+            (group / "cgroup.procs").write_text(str(os.getpid()))
+
     load = os.getloadavg()[0]
     start = time.perf_counter()
-    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        command, cwd=cwd, env=env, capture_output=True, text=True, preexec_fn=join
+    )
     wall = time.perf_counter() - start
+    cpu = None
+    if group is not None:
+        cpu = int((group / "cpuacct.usage").read_text()) / 1e9
+        for _ in range(50):  # processes that are still exiting leave the group in a moment
+            try:
+                group.rmdir()
+                break
+            except OSError:
+                time.sleep(0.1)
     if result.returncode != 0:
         raise SystemExit(f"{' '.join(command[:3])} failed:\n{result.stderr[-3000:]}")
-    return wall, f"{load:.1f} -> {os.getloadavg()[0]:.1f}"
+    return wall, f"{load:.1f} -> {os.getloadavg()[0]:.1f}", cpu
 
 
 def _kernel_start(sandboxed: bool, folder: str, times: int = 5) -> float:
@@ -196,10 +223,17 @@ def main() -> None:
         (f"course grade ({workers} workers)", sandboxed),
         ("course grade --no-sandbox", unsandboxed),
     ]
-    for label, (wall, load) in rows:
-        print(f"{label:36s} {wall:7.1f} s ({wall / n:.2f} s each), load {load}")
+    for label, (wall, load, cpu) in rows:
+        used = f", CPU {cpu:6.1f} s ({cpu / n:.2f} s each)" if cpu is not None else ""
+        print(f"{label:36s} {wall:7.1f} s ({wall / n:.2f} s each){used}, load {load}")
     print(f"wall-time ratio stock serial / course grade:  {stock[0] / sandboxed[0]:6.2f}x")
     print(f"wall-time ratio stock serial / --no-sandbox:  {stock[0] / unsandboxed[0]:6.2f}x")
+    if stock[2] and sandboxed[2] and unsandboxed[2]:
+        print(f"CPU ratio stock serial / course grade:        {stock[2] / sandboxed[2]:6.2f}x")
+        print(
+            f"sandbox's own CPU per submission:            "
+            f"{(sandboxed[2] - unsandboxed[2]) / n:+.2f} s"
+        )
     overhead = (sandboxed[0] - unsandboxed[0]) * workers / n
     print(
         f"sandbox's own overhead per submission:       {overhead:+.2f} s of worker time "
