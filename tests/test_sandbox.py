@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -562,3 +563,42 @@ def test_a_kernel_leaves_nothing_behind(course):
     assert manager.kernel_pid() is not None
     run_sync(manager.shutdown_kernel)(now=True)
     assert not folder.exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# course grade and the sandbox
+
+
+@pytest.mark.slow
+def test_course_grade_refuses_without_a_sandbox_and_grades_with_no_sandbox(tmp_path, capsys):
+    """Does course grade stop, saying how to install bubblewrap, before touching anything when
+    no sandbox can be made, and grade with --no-sandbox?"""
+    from course.cli import main
+    from tests.classroom import answer_all, base_env, copy_course, nbgrader
+
+    course_dir = copy_course(tmp_path / "course")
+    config = course_dir / "nbgrader_config.py"
+    config.write_text(config.read_text() + '\nc.Sandbox.bwrap = "no-such-bwrap"\n')
+    env = base_env(tmp_path / "exchange")
+    nbgrader("generate_assignment", "ps1_phases", "--force", cwd=course_dir, env=env)
+    folder = course_dir / "submitted" / "ada" / "ps1_phases"
+    folder.mkdir(parents=True)
+    shutil.copy(course_dir / "release" / "ps1_phases" / "ps1_phases.ipynb", folder)
+    answer_all(folder / "ps1_phases.ipynb")
+    (folder / "timestamp.txt").write_text("2026-11-20 12:00:00.000000 UTC")
+    before = sorted(p.relative_to(course_dir) for p in course_dir.rglob("*"))
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in env.items():
+            patch.setenv(key, value)
+        refused = main(["grade", "ps1_phases", "--course-dir", str(course_dir), "--no-collect"])
+        message = capsys.readouterr().err
+        assert refused == 1
+        assert "apt-get install bubblewrap" in message and "--no-sandbox" in message
+        assert sorted(p.relative_to(course_dir) for p in course_dir.rglob("*")) == before
+        graded = main(
+            ["grade", "ps1_phases", "--course-dir", str(course_dir), "--no-collect", "--no-sandbox"]
+        )
+    assert graded == 0
+    output = capsys.readouterr()
+    assert "WITHOUT the sandbox" in output.err
+    assert "1 graded" in output.out
