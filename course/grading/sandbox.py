@@ -219,8 +219,6 @@ class Sandbox(LoggingConfigurable):
         ]
         kept: list[Path] = []
         for path in sorted({p.resolve() for p in paths if p.exists()}, key=lambda p: len(p.parts)):
-            if str(path) in {"/usr", "/"} and str(path) == "/":
-                continue
             if not any(path == k or k in path.parents for k in kept):
                 kept.append(path)
         # symlinked environments (a venv's bin/python) must resolve inside the sandbox too
@@ -288,6 +286,7 @@ class Sandbox(LoggingConfigurable):
         return env
 
     def limits(self) -> dict[str, int]:
+        """The resource limits set inside the sandbox, by ``resource`` name (bytes, seconds)."""
         return {
             "AS": int(self.memory_limit),
             "NPROC": int(self.process_limit),
@@ -821,13 +820,23 @@ class SandboxKernelManager(AsyncKernelManager):
         code = process.poll() if process is not None else None
         if code is None:
             return None
+        # bwrap passes on the kernel's exit status, and 128 + N for a kernel killed by signal N
         signum = -code if code < 0 else code - 128 if code > 128 else 0
-        if signum == signal.SIGXCPU or (signum == signal.SIGKILL and self.sandboxed):
+        try:
+            name = signal.Signals(signum).name if signum else ""
+        except ValueError:
+            name = ""
+        if signum == signal.SIGXCPU:
             return explain_limit("cpu", self.sandbox)
+        if signum == signal.SIGKILL:
+            return (
+                "The grader stopped Python: it used more computing time or memory than a graded "
+                "notebook may."
+            )
         if signum == signal.SIGXFSZ:
             return explain_limit("file size", self.sandbox)
-        if signum:
-            return f"Python stopped with the signal {signal.Signals(signum).name}."
+        if name:
+            return f"Python stopped with the signal {name}."
         return f"Your code ended Python (exit status {code})."
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
