@@ -250,21 +250,31 @@ class _Server:
         trusted = set(context["trusted"])
         unreadable: list[Unreadable] = []
         problem = message.get("problem")
-        if message.get("payload") is not None:
-            try:
-                values = load_payload(message["payload"], int(message["max_bytes"]))
-            except ValueError as error:
-                values, problem = {}, str(error)
-            for name, value in values.items():
-                if name in trusted or name not in message["names"]:
-                    continue  # the trusted context wins; nothing unasked-for gets in
-                namespace[name] = value
-                if isinstance(value, Unreadable):
-                    unreadable.append(value)
+        # the time limit covers reading the student's data as well as running the test
         previous = signal.signal(signal.SIGALRM, _alarm)
         signal.alarm(max(1, int(message["timeout"])))
         try:
+            if message.get("payload") is not None:
+                try:
+                    values = load_payload(message["payload"], int(message["max_bytes"]))
+                except ValueError as error:
+                    values, problem = {}, str(error)
+                for name, value in values.items():
+                    if name in trusted or name not in message["names"]:
+                        continue  # the trusted context wins; nothing unasked-for gets in
+                    namespace[name] = value
+                    if isinstance(value, Unreadable):
+                        unreadable.append(value)
             outputs = run_cell(message["source"], namespace, f"<test cell {message['grade_id']}>")
+        except _CheckTimeout:
+            outputs = [
+                {
+                    "output_type": "error",
+                    "ename": "TimeoutError",
+                    "evalue": "Reading your answers took too long.",
+                    "traceback": ["TimeoutError: Reading your answers took too long."],
+                }
+            ]
         finally:
             signal.alarm(0)
             signal.signal(signal.SIGALRM, previous)
