@@ -102,7 +102,7 @@ def _kernel_start(sandboxed: bool, folder: str, times: int = 5) -> float:
     from jupyter_core.utils import run_sync
     from traitlets.config import Config
 
-    from course.grading.sandbox import SandboxKernelManager
+    from course.grading.kernel import SandboxKernelManager
 
     config = Config()
     config.Sandbox.enabled = sandboxed

@@ -23,14 +23,8 @@ from nbclient import NotebookClient
 from traitlets.config import Config
 
 from course.grading.execute import SandboxedExecute
-from course.grading.sandbox import (
-    GiB,
-    MemoryWatch,
-    MiB,
-    Sandbox,
-    SandboxKernelManager,
-    SandboxUnavailable,
-)
+from course.grading.kernel import MemoryWatch, SandboxKernelManager
+from course.grading.sandbox import GiB, MiB, Sandbox, SandboxUnavailable
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="bubblewrap runs on Linux only")

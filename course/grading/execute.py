@@ -4,7 +4,7 @@ It takes the place of nbgrader's ``Execute`` in ``Autograde.autograde_preprocess
 (``autograder/nbgrader_config.py``) and changes three things:
 
 1. **The kernel runs in a sandbox.** Its ``kernel_manager_class`` is
-   :class:`course.grading.sandbox.SandboxKernelManager`.
+   :class:`course.grading.kernel.SandboxKernelManager`.
 2. **Test cells run in the checker** (:mod:`course.grading.checker`), never in the student's
    kernel. For each autograded test cell, the names it reads are fetched from the student's
    kernel as data (:mod:`course.grading.names`, :mod:`course.grading.transfer`); the checker
@@ -34,8 +34,9 @@ from nbgrader.preprocessors import Execute
 from traitlets import Enum, Integer
 
 from course.grading.checker import CheckerError, shared_checker
+from course.grading.kernel import SandboxKernelManager
 from course.grading.names import METADATA_KEY, names_from_user
-from course.grading.sandbox import SandboxKernelManager, explain_limit
+from course.grading.sandbox import explain_limit
 from course.records import saved_records
 
 __all__ = ["LIMIT_LOG", "SandboxedExecute"]
