@@ -178,3 +178,17 @@ def test_a_checker_that_stopped_starts_again_with_its_context_and_answers(checke
     process._process.wait()
     assert _errors(_check(checker, "q-values", {"counts": pd.Series({"a": 2, "b": 1})})) == []
     assert _errors(process.check(key, "q-widget", TESTS["q-widget"], [], None)) == []
+
+
+def test_a_plain_checker_leaves_no_folder_behind_even_if_the_grader_dies():
+    """Outside the sandbox, does the checker's private folder go when the pipe closes?"""
+    config = Config()
+    config.Sandbox.enabled = False
+    checker = Checker(config=config)
+    checker.answers({})
+    folder, process = Path(checker._folder), checker._process
+    assert folder.is_dir()
+    process.stdin.close()  # what the checker sees when the grading process dies
+    process.wait(timeout=30)
+    assert not folder.exists()
+    checker.close()

@@ -475,6 +475,23 @@ def test_no_folder_of_the_host_is_writable_from_a_kernel(course):
         run_sync(manager.shutdown_kernel)(now=True)
 
 
+def test_a_kernel_that_cannot_start_leaves_nothing_behind(course, monkeypatch):
+    """If the sandbox ends before the kernel runs in it, is there a clear error and no folder
+    left behind?"""
+    from jupyter_core.utils import run_sync
+
+    from course.grading.sandbox import Launch
+
+    manager = SandboxKernelManager(kernel_name="python3")
+    manager.sandbox.check()  # proven (and remembered) before bwrap is replaced by `false`
+    monkeypatch.setattr(
+        type(manager.sandbox), "launch", lambda self, argv, **kw: Launch(["false"], None)
+    )
+    with pytest.raises(RuntimeError, match="stopped before the kernel started"):
+        run_sync(manager.start_kernel)(cwd=str(course["mine"]))
+    assert manager._socket_dir is None
+
+
 def test_processes_a_kernel_started_die_with_it(course):
     """When the kernel stops, is the detached process it started gone too?"""
     marker = f"hostile-{uuid.uuid4().hex}"

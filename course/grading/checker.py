@@ -54,6 +54,7 @@ from course.grading.transfer import DEFAULT_MAX_BYTES, Unreadable, load_payload
 __all__ = ["Checker", "CheckerError", "context_key", "run_cell", "serve"]
 
 _HEADER = struct.Struct(">Q")
+_FOLDER = "COURSE_CHECKER_FOLDER"  # the plain checker's private folder, removed when it ends
 MAX_FRAME = 256 * 1024 * 1024
 
 
@@ -322,7 +323,14 @@ def _main() -> None:
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     sys.stdout = sys.stderr
-    serve(reader, writer)
+    # Outside a sandbox the grader gives the checker a private folder of its own, which the
+    # checker removes when the grader closes the pipe (also when the grader died).
+    folder = os.environ.get(_FOLDER)
+    try:
+        serve(reader, writer)
+    finally:
+        if folder and Path(folder).name.startswith("course-checker-"):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -379,7 +387,7 @@ class Checker(LoggingConfigurable):
         else:
             self._folder = tempfile.mkdtemp(prefix="course-checker-")
             command, cwd, extra = argv, self._folder, {}
-            env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+            env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", _FOLDER: self._folder}
         try:
             self._process = subprocess.Popen(
                 command,

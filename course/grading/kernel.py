@@ -243,6 +243,13 @@ class SandboxKernelManager(AsyncKernelManager):
         # held open so that the path cannot come to mean another process's if the PID is reused.
         try:
             pid = await self._kernel_started()
+        except BaseException:
+            # nothing will clean up a kernel that never started: stop it, remove its folder
+            with contextlib.suppress(Exception):
+                await self._async_kill_kernel()
+            with contextlib.suppress(Exception):
+                await self._async_cleanup_resources()
+            raise
         finally:
             if self._launch is not None:
                 self._launch.close()  # the kernel has its own copy by now
