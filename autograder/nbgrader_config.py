@@ -8,19 +8,23 @@ Environment variables let one file serve a laptop, a JupyterHub and the tests:
 * ``COURSE_ID``           the course id (default ``aleppo``);
 * ``COURSE_CELL_TIMEOUT`` seconds a single cell may run while grading (default 30);
   a cell that runs longer is interrupted and only the points that depend on it are lost.
+
+Every submission runs in a bubblewrap sandbox and its test cells run in a separate checker
+(``course.grading.execute.SandboxedExecute``); see "What the sandbox protects against" in
+``README.md``. Its limits are the ``Sandbox.*`` options below.
 """
 
 import os
 
+from course.grading.execute import SandboxedExecute
 from course.grading.feedback import TEMPLATE_BASEDIRS, EmbedPlotlyFigures, OfflineFeedbackExporter
-from course.grading.preprocessors import ExtractAnswerRecords, HideHiddenTests, KeepAnswerRecords
+from course.grading.preprocessors import HideHiddenTests, KeepAnswerRecords
 from course.grading.repair import DeduplicateCells, RestoreMissingCells
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor, ClearMetadataPreprocessor
 from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
     ClearOutput,
-    Execute,
     GetGrades,
     IgnorePattern,
     LimitOutput,
@@ -43,6 +47,17 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 c.Execute.timeout = int(os.environ.get("COURSE_CELL_TIMEOUT", "30"))
 c.Execute.interrupt_on_timeout = True
 c.Execute.execute_retries = 0
+
+# The sandbox of every grading kernel (bubblewrap) and its limits; the defaults suit a 2-core,
+# 24 GB machine grading two notebooks at once. A limit that is hit is reported to the student.
+c.Sandbox.enabled = True  # `course grade --no-sandbox` turns it off for trusted submissions
+c.Sandbox.memory_limit = 2 * 1024**3  # bytes, per submission
+c.Sandbox.process_limit = 64  # processes and threads
+c.Sandbox.file_size_limit = 64 * 1024**2  # bytes, largest file written
+c.Sandbox.disk_limit = 256 * 1024**2  # bytes written in all (working folder, home, /tmp)
+c.Sandbox.cpu_time_limit = 120  # seconds of CPU per process
+c.Checker.timeout = 60  # seconds one test cell may run in the checker
+c.Checker.max_bytes = 16 * 1024**2  # bytes of data a kernel may send for one test cell
 c.LimitOutput.max_lines = 200
 c.LimitOutput.max_traceback = 40
 
@@ -53,9 +68,10 @@ c.ClearHiddenTests.enforce_metadata = False
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
+# The student's cells run in the sandboxed kernel; the test cells run in the checker, with the
+# widget answers saved in the notebook (never in a file the student's code could reach).
 c.Autograde.autograde_preprocessors = [
-    ExtractAnswerRecords,
-    Execute,
+    SandboxedExecute,
     IgnorePattern,
     ClearMetadataPreprocessor,
     LimitOutput,

@@ -96,6 +96,7 @@ def _grade(args: argparse.Namespace) -> int:
             force=args.force,
             collect=not args.no_collect,
             feedback=not args.no_feedback,
+            sandbox=not args.no_sandbox,
             progress=_progress,
             platform=args.platform,
             roster=args.roster,
@@ -120,6 +121,12 @@ def _grade(args: argparse.Namespace) -> int:
             print(f"  {result.student_id}: {result.message}")
         for line in intake_problems:
             print(f"  {line.text()}")
+    limited = [r for r in report.results if r.status == "graded" and r.message]
+    if limited:
+        print("\nGraded, with notes:")
+        for result in limited:
+            print(f"  {result.student_id}: {result.message}")
+    if report.problems or intake_problems:
         print(f"(intake report: {report.intake_txt}; exit status {report.exit_code})")
     return report.exit_code
 
@@ -215,6 +222,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     grade.add_argument("--no-collect", action="store_true", help="grade what is in submitted/")
     grade.add_argument("--no-feedback", action="store_true", help="skip generate_feedback")
+    grade.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="grade without the bubblewrap sandbox, on a machine that cannot have one: only for "
+        "trusted submissions (test cells still run in the separate checker)",
+    )
     grade.set_defaults(handler=_grade)
     bundle = commands.add_parser("bundle", help="write the student bundle for Binder")
     bundle.add_argument("target", help="new folder to write the bundle to")

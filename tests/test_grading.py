@@ -216,10 +216,21 @@ def test_output_flood_is_cut_and_graded(course):
 
 
 def test_kernel_crash_is_reported_for_that_student(course):
-    """Does os._exit in a notebook give that student a clear message, and nobody else?"""
+    """Does os._exit in a notebook give that student a clear message, and nobody else?
+
+    Python is restarted for the remaining cells, so the notebook is still graded and the
+    student's feedback says what happened.
+    """
     result = _result(course, "kernel-crash")
-    assert result.status == "failed"
-    assert "kernel stopped" in result.message
+    assert result.status == "graded"
+    assert "Your code ended Python" in result.message
+    feedback = (
+        course["dir"] / "feedback" / "kernel-crash" / ASSIGNMENT / f"{ASSIGNMENT}.html"
+    ).read_text(encoding="utf-8")
+    assert "Your code ended Python (exit status 1)" in feedback
+    assert _score(course, "kernel-crash") == 0
+    others = [r for r in course["report"].results if r.student_id != "kernel-crash"]
+    assert not any("ended Python" in r.message for r in others)
 
 
 @pytest.mark.parametrize(
@@ -248,10 +259,14 @@ def test_browser_copy_of_the_notebook_is_graded_and_said(course):
 
 
 def test_code_that_deletes_its_folder_hurts_only_itself(course):
-    """Does deleting files in the grading folder leave everyone else's work intact?"""
+    """Does deleting files in the grading folder leave its own and everyone else's work intact?
+
+    The notebook runs on a private copy of its folder, so nothing it deletes is gone.
+    """
     result = _result(course, "deletes-files")
     assert result.status == "graded"
-    assert "restored from the submission" in result.message
+    graded = course["dir"] / "autograded" / "deletes-files" / ASSIGNMENT
+    assert (graded / "timestamp.txt").is_file() and (graded / f"{ASSIGNMENT}.ipynb").is_file()
     assert (course["dir"] / "submitted" / "perfect" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").is_file()
     assert _score(course, "perfect") == AUTOGRADED_POINTS
 

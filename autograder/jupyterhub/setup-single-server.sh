@@ -10,7 +10,8 @@
 #   2. the student files       $COURSE_HOME/files (`course bundle`: no solutions), installed
 #                                                 editable into the environment
 #   3. the grading account     $COURSE_GRADER_ACCOUNT, home 0700, holding the course directory
-#                                                 (autograder/) that formgrader serves
+#                                                 (autograder/) that formgrader serves, and a
+#                                                 check that it can sandbox notebooks (bubblewrap)
 #   4. the exchange            $NBGRADER_EXCHANGE, mode 1777
 #   5. one Unix account per roster line that has none yet, home 0700
 #   6. the proxy               autograder/jupyterhub/node_modules (npm ci)
@@ -42,6 +43,12 @@ command -v npm >/dev/null || fail "npm is missing: install Node.js and npm (apt-
 "$COURSE_PYTHON" -c 'import venv' 2>/dev/null || fail "$COURSE_PYTHON has no venv module (apt-get install python3-venv)."
 runuser -u nobody -- "$COURSE_PYTHON" -c 'pass' 2>/dev/null \
   || fail "other users cannot run $COURSE_PYTHON (a Python under /root?): use one every user can run."
+# Autograding runs every submission in a bubblewrap sandbox (see autograder/README.md).
+if ! command -v bwrap >/dev/null; then
+  command -v apt-get >/dev/null || fail "bubblewrap is missing: install it (the package 'bubblewrap')."
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null \
+    || fail "could not install bubblewrap (apt-get install bubblewrap)."
+fi
 
 step "1/6 The course environment in $COURSE_HOME/env"
 install -d -m 0755 "$COURSE_HOME"
@@ -83,6 +90,13 @@ for assignment in "$REPO"/autograder/source/*/; do
   fi
 done
 chown -R "$COURSE_GRADER_ACCOUNT:$COURSE_GRADER_ACCOUNT" "$COURSE_DIR"
+# The grading account makes the sandboxes, through unprivileged user namespaces.
+runuser -u "$COURSE_GRADER_ACCOUNT" -- bwrap --unshare-user --unshare-pid --unshare-net \
+  --ro-bind / / --proc /proc --dev /dev true 2>/dev/null \
+  || fail "$COURSE_GRADER_ACCOUNT cannot make a bubblewrap sandbox: allow unprivileged user
+namespaces (sysctl -w kernel.unprivileged_userns_clone=1 on Debian, user.max_user_namespaces > 0;
+Ubuntu 24.04: an AppArmor profile for bwrap), then run this again."
+echo "    $COURSE_GRADER_ACCOUNT can sandbox notebooks (bubblewrap)"
 
 step "4/6 The exchange $NBGRADER_EXCHANGE"
 install -d -m 1777 "$NBGRADER_EXCHANGE"

@@ -10,6 +10,15 @@
 * :mod:`course.grading.repair` – sanitize preprocessors for copied, split and deleted cells;
 * :mod:`course.grading.feedback` – figures in feedback, offline;
 * :mod:`course.grading.lms_export` – the export annotated, and Canvas and Moodle import files.
+
+The grading boundary (a submission's code on one side, the checks on the other):
+
+* :mod:`course.grading.sandbox` – the bubblewrap sandbox of every grading kernel, its limits;
+* :mod:`course.grading.kernel` – the kernel manager that starts a kernel in it, and watches it;
+* :mod:`course.grading.names` – which names a test cell reads from the student;
+* :mod:`course.grading.transfer` – those values sent as data (JSON), never pickled;
+* :mod:`course.grading.checker` – the separate process that runs the test cells;
+* :mod:`course.grading.execute` – ``SandboxedExecute``, nbgrader's ``Execute`` using all three.
 """
 
 from __future__ import annotations

@@ -9,10 +9,12 @@
 3. Check each submission before grading: a missing notebook, or a file that is not a valid
    notebook, gets a clear message for that student; the class goes on.
 4. Autograde in parallel: one worker process per core, each calling nbgrader's
-   ``NbGraderAPI.autograde`` for one student at a time. nbgrader's own per-cell timeout
-   interrupts runaway cells; a crashed kernel or any other failure is reported for that student
-   only. Submissions already graded and not changed since are skipped, so running the pipeline
-   again double-counts nothing.
+   ``NbGraderAPI.autograde`` for one student at a time. Every notebook runs in a bubblewrap
+   sandbox and its test cells in a separate checker (:mod:`course.grading.execute`); grading
+   refuses to start without a working sandbox unless ``sandbox=False`` (``--no-sandbox``).
+   nbgrader's own per-cell timeout interrupts runaway cells; a crashed kernel or a limit that is
+   hit is reported for that student only. Submissions already graded and not changed since are
+   skipped, so running the pipeline again double-counts nothing.
 5. ``nbgrader generate_feedback --force`` for every page whose sources changed (hidden tests
    removed, see :class:`course.grading.preprocessors.HideHiddenTests`; figures drawn offline,
    see :mod:`course.grading.feedback`), so feedback always shows the gradebook as it is now,
@@ -212,7 +214,31 @@ def _explain_notebook_fault(text: str) -> str:
 _API: Any = None
 
 
-def _worker_init(course_dir: str) -> None:
+def _load_config(course_dir: Path) -> Any:
+    from traitlets.config.loader import PyFileConfigLoader
+
+    return PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config()
+
+
+def check_sandbox(course_dir: Path, progress: Progress = print) -> None:
+    """Prove the grading sandbox works here, or raise ``SandboxUnavailable`` saying how."""
+    from course.grading.sandbox import Sandbox
+
+    sandbox = Sandbox(config=_load_config(course_dir))
+    if not sandbox.enabled:
+        raise RuntimeError(
+            "The sandbox is switched off in nbgrader_config.py (Sandbox.enabled = False). "
+            "Switch it on, or pass --no-sandbox to grade trusted submissions without it."
+        )
+    sandbox.check()
+    progress(
+        f"Sandbox: bubblewrap; per submission at most {sandbox.memory_limit / 1024**3:.1f} GB "
+        f"of memory, {sandbox.process_limit} processes, {sandbox.cpu_time_limit} s of CPU, "
+        f"{sandbox.disk_limit / 1024**2:.0f} MB of disk; no network"
+    )
+
+
+def _worker_init(course_dir: str, sandbox: bool = True) -> None:
     global _API
     os.chdir(course_dir)
     os.environ.update(_env())
@@ -222,9 +248,9 @@ def _worker_init(course_dir: str) -> None:
     os.dup2(devnull, 2)
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
-    from traitlets.config.loader import PyFileConfigLoader
 
-    config = PyFileConfigLoader("nbgrader_config.py", path=course_dir).load_config()
+    config = _load_config(Path(course_dir))
+    config.Sandbox.enabled = sandbox
     _API = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
 
@@ -238,11 +264,22 @@ def _autograde_one(assignment: str, student: str, force: bool) -> dict[str, Any]
         time.sleep(0.5 * (attempt + 1))  # another worker is writing the gradebook
     result["seconds"] = time.perf_counter() - start
     result["student"] = student
+    from course.grading.execute import LIMIT_LOG
+
+    result["limits"] = [
+        line.split(f"{LIMIT_LOG}: ", 1)[1].split(": ", 1)[-1]
+        for line in result.get("log", "").splitlines()
+        if f"{LIMIT_LOG}: " in line
+    ]
     return result
 
 
 def _explain_failure(result: dict[str, Any]) -> str:
     text = f"{result.get('error', '')}\n{result.get('log', '')}"
+    if "SandboxUnavailable" in text:
+        from course.grading.sandbox import INSTALL_HINT
+
+        return f"The grading sandbox could not start. {INSTALL_HINT}"
     known = _explain_notebook_fault(text)
     if known:
         return known
@@ -389,6 +426,7 @@ def grade(
     force: bool = False,
     collect: bool = True,
     feedback: bool = True,
+    sandbox: bool = True,
     progress: Progress = print,
     platform: str | None = None,
     roster: str | Path | None = None,
@@ -403,9 +441,16 @@ def grade(
     one in nbgrader_config.py); ``roster`` a CSV of the class (see
     :mod:`course.grading.lms_roster`); ``only_student`` grades that student only; ``timezone`` reads
     zone-less platform times; ``lms_assignment`` heads the Canvas import column.
+    ``sandbox=False`` grades without the bubblewrap sandbox (the checks still run in the
+    checker); otherwise ``SandboxUnavailable`` is raised before anything is done if no sandbox
+    can be made on this machine.
     """
     course_dir = Path(course_dir).resolve()
     expected = _source_notebooks(course_dir, assignment)
+    if sandbox:
+        check_sandbox(course_dir, progress)
+    else:
+        progress("WARNING: grading WITHOUT the sandbox (--no-sandbox): only for trusted work.")
     report = GradeReport(assignment)
     reports = course_dir / "reports"
     reports.mkdir(exist_ok=True)
@@ -471,7 +516,7 @@ def grade(
     progress(f"Autograding {len(gradable)} submission(s) with {workers} worker(s) ...")
     done = 0
     with ProcessPoolExecutor(
-        max_workers=workers, initializer=_worker_init, initargs=(str(course_dir),)
+        max_workers=workers, initializer=_worker_init, initargs=(str(course_dir), sandbox)
     ) as pool:
         futures = [pool.submit(_autograde_one, assignment, s, force) for s in gradable]
         for future in as_completed(futures):
@@ -483,13 +528,17 @@ def grade(
                     student, "skipped", "already graded and unchanged", result["seconds"]
                 )
             elif result.get("success"):
-                outcome = StudentResult(student, "graded", "", result["seconds"])
+                limits = " ".join(dict.fromkeys(result.get("limits", [])))
+                message = f"Told the student in feedback: {limits}"
+                outcome = StudentResult(
+                    student, "graded", message if limits else "", result["seconds"]
+                )
             else:
                 outcome = StudentResult(
                     student, "failed", _explain_failure(result), result["seconds"]
                 )
             report.results.append(outcome)
-            note = f" - {outcome.message}" if outcome.status == "failed" else ""
+            note = f" - {outcome.message}" if outcome.message else ""
             progress(
                 f"  [{done}/{len(gradable)}] {student}: {outcome.status} "
                 f"({outcome.seconds:.1f} s){note}"

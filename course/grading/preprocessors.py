@@ -13,6 +13,13 @@
   word for word into the HTML that students receive (nbgrader issues #917 and #1363). This
   preprocessor removes the hidden region from every test cell and cuts tracebacks down to the
   check's own message, so a student learns which check failed and why, not how it checks.
+  It reads markers only in the instructor's locked cells (restored from the gradebook at
+  autograde); a student's own text, marker words included, is shown as written and can never
+  make it fail. An instructor's unbalanced marker hides the rest of the cell instead of failing.
+
+In the sandboxed grading path (:mod:`course.grading.execute`) the answer records go to the
+checker instead, never into a file the student's code could rewrite; ``ExtractAnswerRecords``
+remains for nbgrader's stock ``Execute`` (``course grade --no-sandbox`` does not use it either).
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from typing import Any
 from nbformat import NotebookNode
 from nbgrader import utils
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
-from traitlets import Unicode
+from traitlets import Integer, Unicode
 
 from course.records import (  # WIDGET_STATE: imported from here by tests.classroom
     ANSWERS_FILE,
@@ -83,19 +90,67 @@ class HideHiddenTests(NbGraderPreprocessor):
         help="Line shown where hidden test code was removed.",
     ).tag(config=True)
 
+    max_message = Integer(
+        2000,
+        help="Most characters of a failed check's message shown in feedback; longer ones are cut.",
+    ).tag(config=True)
+
     def preprocess_cell(
         self, cell: NotebookNode, resources: dict[str, Any], index: int
     ) -> tuple[NotebookNode, dict]:
         if "nbgrader" not in cell.metadata:
             return cell, resources  # a student's own cell: shown as written
-        clearer = ClearHiddenTests(parent=self, enforce_metadata=False)
-        if clearer._remove_hidden_test_region(cell):
+        try:
+            self._hide(cell)
+        except Exception as error:  # noqa: BLE001 - one odd cell must not stop anyone's feedback
+            self.log.warning(
+                "Cell %d could not be cleaned (%s); its code is withheld", index, error
+            )
+            cell.source = self.placeholder
+            if cell.cell_type == "code":
+                cell.outputs = [
+                    NotebookNode(
+                        output_type="error",
+                        ename="Hidden",
+                        evalue="This cell's output is withheld.",
+                        traceback=["This cell's output is withheld."],
+                    )
+                ]
+        return cell, resources
+
+    def _hide(self, cell: NotebookNode) -> None:
+        instructor = utils.is_locked(cell) and not utils.is_solution(cell)
+        markers = ClearHiddenTests(parent=self)
+        begin, end = markers.begin_test_delimeter, markers.end_test_delimeter
+        if instructor and _remove_hidden_regions(cell, begin, end):
             cell.source = (cell.source.rstrip() + "\n" + self.placeholder).lstrip()
-        if cell.cell_type == "code" and utils.is_grade(cell):
+        if cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell):
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "error":
                     message = _ANSI.sub(
                         "", f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"
                     ).strip()
+                    if len(message) > self.max_message:
+                        message = message[: self.max_message] + " [...]"
                     output["traceback"] = [message]
-        return cell, resources
+
+
+def _remove_hidden_regions(cell: NotebookNode, begin: str, end: str) -> bool:
+    """Remove every ``### BEGIN HIDDEN TESTS`` … ``### END HIDDEN TESTS`` region of ``cell``.
+
+    Unlike nbgrader's ``ClearHiddenTests``, it never raises: an unclosed region hides the rest of
+    the cell, a nested ``BEGIN`` continues the region, and a stray ``END`` line is dropped.
+    Returns whether anything was removed.
+    """
+    kept: list[str] = []
+    hiding = removed = False
+    for line in str(cell.source).split("\n"):
+        if begin in line:
+            hiding = removed = True
+        elif end in line:
+            removed = removed or hiding
+            hiding = False
+        elif not hiding:
+            kept.append(line)
+    cell.source = "\n".join(kept)
+    return removed
