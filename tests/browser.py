@@ -222,6 +222,17 @@ def focused(page) -> dict[str, str]:
     )
 
 
+def _ordering_labels(exercise, count: int, timeout: float = 60.0) -> list[str]:
+    """The item texts of an Ordering's rows, once all ``count`` rows have rendered."""
+    rows = exercise.locator(".widget-hbox .widget-html")
+    deadline = time.monotonic() + timeout
+    while True:
+        labels = [t.split(". ", 1)[-1].strip() for t in rows.all_inner_texts()]
+        if len([t for t in labels if t]) >= count or time.monotonic() > deadline:
+            return labels
+        time.sleep(0.2)
+
+
 def order_items(page, exercise, wanted: list[str], *, keyboard: bool = False) -> None:
     """Put an Ordering exercise into the order ``wanted`` with its Up buttons.
 
@@ -229,11 +240,10 @@ def order_items(page, exercise, wanted: list[str], *, keyboard: bool = False) ->
     the focus moved with the item (to its Up button, or its Down button at the top).
     """
     for position, item in enumerate(wanted):
-        labels = [
-            t.split(". ", 1)[-1].strip()
-            for t in exercise.locator(".widget-hbox .widget-html").all_inner_texts()
-        ]
-        current = next(i for i, text in enumerate(labels) if text == item)
+        labels = _ordering_labels(exercise, len(wanted))
+        if item not in labels:
+            raise AssertionError(f"{item!r} is not among the Ordering's rows: {labels}")
+        current = labels.index(item)
         if current == position:
             continue
         up = exercise.locator(f"button[title^='Move up: {item} (now {current + 1} of']")
