@@ -37,6 +37,10 @@ c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this 
 c.CourseDirectory.course_id = os.environ.get("COURSE_ID", "aleppo")
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.Exchange.root = os.environ.get("NBGRADER_EXCHANGE", "/srv/nbgrader/exchange")
+# Collect trusts nothing a student can write in the exchange: folders handed in under another
+# student's name, dated in the future or with unsafe ids are left out and reported, and
+# symbolic links are never followed (course/grading/exchange_guard.py).
+c.ExchangeFactory.collect = "course.grading.exchange_guard.SafeExchangeCollect"
 
 # Students hand in one notebook per assignment; nothing else is graded or copied back.
 c.CourseDirectory.max_file_size = 5_000  # kilobytes; bigger files are not collected

@@ -2,7 +2,9 @@
 
 ``nbgrader collect`` copies each student's newest ``inbound/<student>+<assignment>+<time>+<id>``
 folder to ``submitted/``, silently leaving out files over ``CourseDirectory.max_file_size`` and
-files matching ``CourseDirectory.ignore``. :func:`describe_exchange` lists every file of every
+files matching ``CourseDirectory.ignore``, and (through
+:class:`course.grading.exchange_guard.SafeExchangeCollect`) folders and links it must not
+trust. :func:`describe_exchange` lists every file of every
 inbound folder of the assignment, so that :func:`course.grading.intake.resolve` can say what
 became of each; :func:`describe_submitted` does the same for ``submitted/`` when nothing is
 collected (``course grade --no-collect``).
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from nbgrader.utils import parse_utc
 
+from course.grading.exchange_guard import inbound_problem, link_problem
 from course.grading.intake import SubmittedFile
 
 __all__ = ["NBGRADER_FILES", "describe_exchange", "describe_submitted"]
@@ -61,24 +64,40 @@ def describe_exchange(
     files = []
     for record in sorted(root.glob(f"*+{assignment}+*")) if root.is_dir() else []:
         pieces = record.name.rsplit("+", 3)
-        if len(pieces) < 3 or not record.is_dir():
+        if len(pieces) < 3:
+            continue
+        refused = inbound_problem(record)
+        if refused:  # left in the exchange by SafeExchangeCollect: every file says why
+            entries = [record] if record.is_symlink() or not record.is_dir() else []
+            entries += sorted(p for p in record.rglob("*") if p.is_symlink() or p.is_file())
+            for path in entries or [record]:
+                files.append(
+                    SubmittedFile(
+                        path.relative_to(root).as_posix(),
+                        platform_id=pieces[0],
+                        submission=record.name,
+                        problem=f"in the exchange folder {record.name}, {refused}",
+                    )
+                )
             continue
         try:
             stamp = parse_utc(pieces[2]).replace(tzinfo=UTC)
         except ValueError:
             stamp = None
-        for path in sorted(p for p in record.rglob("*") if p.is_file()):
+        for path in sorted(p for p in record.rglob("*") if p.is_symlink() or p.is_file()):
             rel = path.relative_to(root).as_posix()
-            files.append(
-                _describe(
-                    rel,
-                    user=pieces[0],
-                    record=record.name,
-                    stamp=stamp,
-                    ignore=ignore,
-                    source="nbgrader submit",
-                )
+            item = _describe(
+                rel,
+                user=pieces[0],
+                record=record.name,
+                stamp=stamp,
+                ignore=ignore,
+                source="nbgrader submit",
             )
+            linked = link_problem(path)
+            if linked:
+                item.role, item.problem = "work", linked
+            files.append(item)
     return root, files
 
 
