@@ -110,3 +110,49 @@ def test_a_cell_that_cannot_be_cleaned_is_withheld_not_fatal():
     cell.source = None  # not text at all
     cell = _hide(cell)
     assert "secret" not in str(cell.source)
+
+
+# -- SandboxedExecute's output cap: a flood is cut, plotly.js itself is not counted ------------
+
+
+def _display(data: dict) -> dict:
+    return {
+        "header": {"msg_type": "display_data"},
+        "msg_type": "display_data",
+        "parent_header": {"msg_id": "cell"},
+        "content": {"data": data, "metadata": {}},
+    }
+
+
+def _capped_outputs(messages: list[dict]) -> list[NotebookNode]:
+    from course.grading.execute import SandboxedExecute
+
+    executor = SandboxedExecute()
+    executor._output_bytes, executor._message_bytes, executor._cut_cells = {}, {}, set()
+    executor.clear_before_next_output = False
+    outs: list[NotebookNode] = []
+    for message in messages:
+        executor.output(outs, message, None, 0)
+    return outs
+
+
+def test_figures_after_plotly_js_embedded_twice_are_kept():
+    """init_notebook_mode(connected=False) prints plotly.js (4.7 MB): the figure still counts."""
+    from plotly.offline import get_plotlyjs
+
+    library = _display({"text/html": f"<script>{get_plotlyjs()}</script>"})
+    figure = _display({"application/vnd.plotly.v1+json": {"data": []}, "text/html": "<div/>"})
+    outs = _capped_outputs([library, library, figure])
+    assert len(outs) == 3 and "application/vnd.plotly.v1+json" in outs[-1]["data"]
+
+
+def test_an_output_flood_of_the_same_size_is_cut():
+    flood = {
+        "header": {"msg_type": "stream"},
+        "msg_type": "stream",
+        "parent_header": {"msg_id": "cell"},
+        "content": {"name": "stdout", "text": "x" * 4_000_000},
+    }
+    figure = _display({"application/vnd.plotly.v1+json": {"data": []}, "text/html": "<div/>"})
+    outs = _capped_outputs([flood, figure])
+    assert len(outs) == 1 and "Output cut" in outs[0]["text"]

@@ -52,7 +52,7 @@ TEMPLATE_BASEDIRS = [
 ]
 
 
-def _is_plotly_loader(data: dict[str, Any]) -> bool:
+def is_plotly_loader(data: dict[str, Any]) -> bool:
     """Is this output only plotly.js (or a loader for it), with no figure of its own?"""
     text = data.get("text/html", "")
     if isinstance(text, list):
@@ -89,7 +89,7 @@ class EmbedPlotlyFigures(Preprocessor):
             kept = []
             for output in cell.get("outputs", []):
                 data = output.get("data", {})
-                if _is_plotly_loader(data):
+                if is_plotly_loader(data):
                     continue
                 if PLOTLY_MIME in data:
                     data["text/html"] = self._render(data[PLOTLY_MIME])
