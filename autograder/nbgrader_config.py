@@ -118,6 +118,9 @@ c.ZipCollectApp.collector_plugin = "course.grading.platforms.AutoCollector"
 # c.PlatformCollector.roster = "roster.csv"        # platform ids and names -> usernames
 # c.PlatformCollector.timezone = "Europe/London"   # for times a platform writes without a zone
 
+# The grades export quotes its fields (nbgrader's own CSV breaks on a name with a comma).
+c.ExportApp.plugin_class = "course.grading.csv_export.QuotedCsvExportPlugin"
+
 # Late submissions keep their timestamp and are flagged in the gradebook and the export; the
 # course applies no automatic penalty ("zero" would give late work no points).
 c.LateSubmissionPlugin.penalty_method = "none"

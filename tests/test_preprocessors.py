@@ -156,3 +156,33 @@ def test_an_output_flood_of_the_same_size_is_cut():
     figure = _display({"application/vnd.plotly.v1+json": {"data": []}, "text/html": "<div/>"})
     outs = _capped_outputs([flood, figure])
     assert len(outs) == 1 and "Output cut" in outs[0]["text"]
+
+
+def test_a_checks_message_quoting_huge_data_is_cut():
+    """A check may repeat the student's data in its message: held to the per-cell cap."""
+    from course.grading.execute import _capped
+
+    huge = "y" * 5_000_000
+    outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text=huge),
+        nbformat.v4.new_output("error", ename="AssertionError", evalue=huge, traceback=[huge]),
+    ]
+    capped = _capped(outputs, 2_000_000)
+    total = sum(len(o.get("text", "")) + len(o.get("evalue", "")) for o in capped)
+    total += sum(len(line) for o in capped for line in o.get("traceback", []))
+    assert total < 2_001_000 and "cut" in capped[-1]["evalue"]
+    assert capped[-1]["ename"] == "AssertionError"  # the check still fails
+
+
+def test_a_short_checks_message_is_kept_whole():
+    from course.grading.execute import _capped
+
+    outputs = [
+        nbformat.v4.new_output(
+            "error",
+            ename="AssertionError",
+            evalue="not sorted",
+            traceback=["AssertionError: not sorted"],
+        )
+    ]
+    assert _capped(outputs, 2_000_000)[0]["evalue"] == "not sorted"

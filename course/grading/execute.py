@@ -328,7 +328,7 @@ class SandboxedExecute(Execute):
             outputs = self._checker.check(
                 self._context_key, grade_id, role["source"], names, payload, problem
             )
-            cell.outputs = [nbformat.from_dict(output) for output in outputs]
+            cell.outputs = _capped([nbformat.from_dict(o) for o in outputs], self.max_output_bytes)
         except CheckerError as error:
             # this check's data stopped or stalled the checker: the check fails, with the
             # reason; the checker starts again, with its contexts and answers, for the next
@@ -415,6 +415,36 @@ class SandboxedExecute(Execute):
             self._cut(outs, cell_index)
             return None
         return super().output(outs, msg, display_id, cell_index)
+
+
+def _capped(outputs: list[NotebookNode], limit: int) -> list[NotebookNode]:
+    """A check's outputs held to ``limit`` characters in all, as a student's cell is.
+
+    A check's message may quote the student's data (up to ``Checker.max_bytes``); the texts,
+    error values and traceback lines are cut where the budget runs out, with a note.
+    """
+    left = limit
+    note = f" [cut: the check's message was longer than {limit // 1000} kB]"
+
+    def cut(text: str) -> str:
+        nonlocal left
+        if len(text) <= left:
+            left -= len(text)
+            return text
+        kept, left = text[: max(left, 0)], 0
+        return kept + note
+
+    for output in outputs:
+        if isinstance(output.get("text"), str):
+            output["text"] = cut(output["text"])
+        if isinstance(output.get("evalue"), str):
+            output["evalue"] = cut(output["evalue"])
+        if isinstance(output.get("traceback"), list):
+            output["traceback"] = [cut(str(line)) for line in output["traceback"]]
+        for mime, value in list(output.get("data", {}).items()):
+            if isinstance(value, str):
+                output["data"][mime] = cut(value)
+    return outputs
 
 
 def _size(value: Any, depth: int = 0) -> int:
