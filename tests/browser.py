@@ -19,6 +19,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -30,6 +32,18 @@ CHROMIUM_FLAGS = [
     "--disable-quic",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+def require_chromium(what: str = "browser tests", reason: str | None = None) -> None:
+    """At a test module's import: skip it without Chromium, or fail it in CI (``CI`` set).
+
+    ``reason`` is why the module cannot run (default :func:`chromium_missing_reason`).
+    """
+    reason = reason if reason is not None else chromium_missing_reason()
+    if reason and os.environ.get("CI"):
+        pytest.fail(f"the {what} must run in CI: {reason}", pytrace=False)
+    if reason:
+        pytest.skip(reason, allow_module_level=True)
 
 
 def chromium_missing_reason() -> str | None:

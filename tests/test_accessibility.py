@@ -11,7 +11,6 @@ Serious and critical violations fail the test; the counts per lesson are written
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -25,6 +24,7 @@ from tests.browser import (
     chromium_missing_reason,
     jupyterlab,
     open_notebook,
+    require_chromium,
     run_all,
 )
 from tests.conftest import REPO
@@ -55,11 +55,7 @@ def _missing() -> str | None:
     return None
 
 
-REASON = _missing()
-if REASON and os.environ.get("CI"):
-    pytest.fail(f"the accessibility tests must run in CI: {REASON}", pytrace=False)
-if REASON:
-    pytest.skip(REASON, allow_module_level=True)
+require_chromium("accessibility tests", _missing() or "")
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 

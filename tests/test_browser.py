@@ -21,12 +21,12 @@ import pytest
 from tests.browser import (
     CHROMIUM,
     CHROMIUM_FLAGS,
-    chromium_missing_reason,
     error_outputs,
     expect_feedback,
     jupyterlab,
     open_notebook,
     order_items,
+    require_chromium,
     run_all,
     screenshot,
 )
@@ -37,11 +37,7 @@ from tests.conftest import REPO
 # "struct.error" while deserialising it); such a test is retried, up to twice, on a new page.
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.flaky(reruns=2, reruns_delay=2)]
 
-REASON = chromium_missing_reason()
-if REASON and os.environ.get("CI"):
-    pytest.fail(f"browser tests must run in CI: {REASON}", pytrace=False)
-if REASON:
-    pytest.skip(REASON, allow_module_level=True)
+require_chromium()
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402, I001
 from playwright.sync_api import expect, sync_playwright  # noqa: E402

@@ -20,6 +20,7 @@ import pytest
 
 from course import data
 from course.grading.pipeline import grade
+from tests.answer_keys import hidden_lines
 from tests.classroom import (
     RIGHT,
     Student,
@@ -301,26 +302,6 @@ def test_per_question_summary_and_histogram(course):
     assert "plotly" in course["report"].histogram_html.read_text(encoding="utf-8")[:200_000]
 
 
-def _hidden_lines() -> list[str]:
-    source = nbformat.read(
-        REPO / "autograder" / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4
-    )
-    hidden: list[str] = []
-    public: set[str] = set()  # lines that also stand in visible cells are no secret
-    for cell in source.cells:
-        inside = False
-        for line in cell.source.splitlines():
-            if "BEGIN HIDDEN TESTS" in line:
-                inside = True
-            elif "END HIDDEN TESTS" in line:
-                inside = False
-            elif inside and len(line.strip()) > 12:
-                hidden.append(line.strip())
-            elif not inside:
-                public.add(line.strip())
-    return [line for line in hidden if line not in public]
-
-
 def _leaks(page: Path, hidden: list[str]) -> list[str]:
     import html as html_module
 
@@ -330,7 +311,7 @@ def _leaks(page: Path, hidden: list[str]) -> list[str]:
 
 def test_feedback_shows_messages_but_no_hidden_test_code(course):
     """Does released feedback say which check failed, without any hidden test line?"""
-    hidden = _hidden_lines()
+    hidden = hidden_lines(ASSIGNMENT, REPO / "autograder" / "source")
     assert len(hidden) > 10
     nbgrader("release_feedback", ASSIGNMENT, cwd=course["dir"], env=course["env"])
     released = list((course["exchange"] / "aleppo" / "feedback").rglob("*.html"))
@@ -357,7 +338,8 @@ def test_leak_scan_fails_on_stock_nbgrader_feedback(course, tmp_path):
         env=course["env"],
     )
     page = copy / "feedback" / "blank" / ASSIGNMENT / f"{ASSIGNMENT}.html"
-    assert _leaks(page, _hidden_lines())  # the stock page copies hidden tests word for word
+    # the stock page copies hidden tests word for word
+    assert _leaks(page, hidden_lines(ASSIGNMENT, REPO / "autograder" / "source"))
 
 
 def test_running_again_loses_nothing_and_counts_nothing_twice(course):

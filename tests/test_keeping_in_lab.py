@@ -9,7 +9,6 @@ CI, where that is a failure.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import zipfile
@@ -22,7 +21,6 @@ from course import records
 from tests.browser import (
     CHROMIUM,
     CHROMIUM_FLAGS,
-    chromium_missing_reason,
     expect_feedback,
     expect_focus_title,
     focused,
@@ -30,6 +28,7 @@ from tests.browser import (
     menu,
     open_notebook,
     order_items,
+    require_chromium,
     run_all,
     run_all_cells,
     save_notebook,
@@ -48,11 +47,7 @@ from tests.keeping import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.flaky(reruns=2, reruns_delay=2)]
 
-REASON = chromium_missing_reason()
-if REASON and os.environ.get("CI"):
-    pytest.fail(f"browser tests must run in CI: {REASON}", pytrace=False)
-if REASON:
-    pytest.skip(REASON, allow_module_level=True)
+require_chromium()
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 

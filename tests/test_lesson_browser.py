@@ -6,7 +6,6 @@ with a visible reason when Chromium is missing, except in CI, where that is a fa
 
 from __future__ import annotations
 
-import os
 import shutil
 
 import nbformat
@@ -16,10 +15,10 @@ from tests import lesson_load
 from tests.browser import (
     CHROMIUM,
     CHROMIUM_FLAGS,
-    chromium_missing_reason,
     expect_feedback,
     jupyterlab,
     open_notebook,
+    require_chromium,
     run_all,
     screenshot,
 )
@@ -27,11 +26,7 @@ from tests.conftest import REPO
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.flaky(reruns=2, reruns_delay=2)]
 
-REASON = chromium_missing_reason()
-if REASON and os.environ.get("CI"):
-    pytest.fail(f"browser tests must run in CI: {REASON}", pytrace=False)
-if REASON:
-    pytest.skip(REASON, allow_module_level=True)
+require_chromium()
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
